@@ -1,0 +1,104 @@
+"""Who may see and change what in the organisation; the role resolver used by core.access."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from onezone.core.access import is_administrator, is_staff_member, role_names
+from onezone.core.choices import Role, ScopeKind
+from onezone.org.choices import BodyKind
+from onezone.org.models import Body, RoleAssignment, Zone
+
+
+def role_names_of(user) -> set[str]:
+    return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+
+
+def forget_cached_roles(user) -> None:
+    """Drop the per-request role cache after the user's roles changed."""
+    for attribute in ("_onezone_role_names", "_onezone_zone_ids"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+@dataclass(frozen=True)
+class OrgVisibility:
+    can_see_structure: bool
+    can_see_people: bool
+    can_see_personal_data: bool
+
+
+def org_visibility(user) -> OrgVisibility:
+    """Staff see the whole organisation; enterprises see the public directory of bodies and
+    units but not the people; only administrators see phone and ID numbers in full."""
+    authenticated = bool(user and user.is_authenticated and user.is_active)
+    return OrgVisibility(
+        can_see_structure=authenticated,
+        can_see_people=is_staff_member(user),
+        can_see_personal_data=is_administrator(user),
+    )
+
+
+def can_manage_org(user) -> bool:
+    return is_administrator(user)
+
+
+def zone_ids_for(user, roles: set[str] | None = None) -> set[int]:
+    """Ids of the zones a user's role assignments (optionally only `roles`) cover."""
+    if is_administrator(user):
+        return set(Zone.objects.values_list("pk", flat=True))
+    assignments = RoleAssignment.objects.filter(user=user).select_related(
+        "body__merged_with", "unit__body__merged_with"
+    )
+    if roles is not None:
+        assignments = assignments.filter(role__in=roles)
+    zone_ids: set[int] = set()
+    for assignment in assignments:
+        if assignment.scope_kind == ScopeKind.DISTRICT:
+            return set(Zone.objects.values_list("pk", flat=True))
+        zone_ids |= _zones_of_assignment(assignment)
+    return zone_ids
+
+
+def _zones_of_body(body: Body) -> set[int]:
+    if body.kind == BodyKind.ZONE_COMMITTEE:
+        return {body.zone_id}
+    if body.merged_with_id:
+        return {body.merged_with.zone_id}
+    return set()
+
+
+def _zones_of_assignment(assignment: RoleAssignment) -> set[int]:
+    if assignment.scope_kind == ScopeKind.ZONE:
+        return {assignment.zone_id}
+    if assignment.scope_kind == ScopeKind.BODY:
+        return _zones_of_body(assignment.body)
+    if assignment.scope_kind == ScopeKind.UNIT:
+        unit = assignment.unit
+        zones = _zones_of_body(unit.body)
+        if unit.stationed_in_id:
+            zones.add(unit.stationed_in_id)
+        return zones
+    return set()
+
+
+def zone_officer_zone_ids(user) -> set[int]:
+    """Zones in which the user acts as a zone officer (or administers everything)."""
+    return zone_ids_for(user, roles={Role.ZONE_OFFICER, Role.ADMINISTRATOR})
+
+
+def people_filter_for(user) -> Q:
+    """Row filter on Person for the user: everyone for staff, nobody otherwise."""
+    return Q() if org_visibility(user).can_see_people else Q(pk__in=[])
+
+
+__all__ = [
+    "OrgVisibility",
+    "can_manage_org",
+    "org_visibility",
+    "people_filter_for",
+    "role_names",
+    "role_names_of",
+    "zone_ids_for",
+    "zone_officer_zone_ids",
+]

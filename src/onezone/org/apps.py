@@ -1,0 +1,10 @@
+"""Organisation app: zones, bodies, units, people, posts, roles."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "onezone.org"
+    label = "org"
+    verbose_name = _("Organisation")

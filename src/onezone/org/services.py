@@ -1,0 +1,396 @@
+"""Every write to the organisation, audited in the same transaction."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+
+from onezone.core import clock
+from onezone.core.access import require
+from onezone.core.audit import audit_record, snapshot
+from onezone.core.choices import Role, ScopeKind
+from onezone.core.errors import ConflictError
+from onezone.org.access import can_manage_org, forget_cached_roles, org_visibility
+from onezone.org.choices import BodyKind
+from onezone.org.models import Body, Person, Post, RoleAssignment, Unit, Zone
+from onezone.org.selectors import quota_pool, quota_use
+
+ZONE_FIELDS = ("code", "name", "name_en", "industry_focus", "description")
+BODY_FIELDS = ("name", "short_name", "kind", "zone", "merged_with", "headcount_quota")
+UNIT_FIELDS = ("body", "name", "kind", "stationed_in", "front_line")
+PERSON_FIELDS = ("name", "staff_number", "phone", "id_number", "user", "is_synthetic")
+POST_FIELDS = (
+    "person",
+    "unit",
+    "title",
+    "is_leader",
+    "start_on",
+    "end_on",
+    "quota_override_reason",
+)
+PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def _invalid(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _require_manager(actor) -> None:
+    require(can_manage_org(actor), _("Only administrators may change the organisation."))
+
+
+def _apply(instance, data: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise _invalid(sorted(unknown)[0], _("This field cannot be set."), "unknown_field")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+def _full_clean(instance, exclude: tuple[str, ...] = ()) -> None:
+    instance.full_clean(exclude=list(exclude), validate_constraints=True)
+
+
+# ---- zones ----------------------------------------------------------------------------
+
+
+def zone_create(*, actor, **data) -> Zone:
+    _require_manager(actor)
+    zone = Zone()
+    _apply(zone, data, ZONE_FIELDS)
+    with transaction.atomic():
+        _full_clean(zone)
+        zone.save()
+        audit_record(actor=actor, action="zone.create", obj=zone, after=snapshot(zone, ZONE_FIELDS))
+    return zone
+
+
+def zone_update(*, actor, zone: Zone, **data) -> Zone:
+    _require_manager(actor)
+    with transaction.atomic():
+        zone = Zone.objects.select_for_update().get(pk=zone.pk)
+        before = snapshot(zone, ZONE_FIELDS)
+        _apply(zone, data, ZONE_FIELDS)
+        _full_clean(zone)
+        zone.save()
+        audit_record(
+            actor=actor,
+            action="zone.update",
+            obj=zone,
+            before=before,
+            after=snapshot(zone, ZONE_FIELDS),
+        )
+    return zone
+
+
+# ---- bodies ---------------------------------------------------------------------------
+
+
+def _validate_body(body: Body) -> None:
+    if body.kind == BodyKind.ZONE_COMMITTEE and body.zone_id is None:
+        raise _invalid("zone", _("A zone committee must name the zone it manages."), "required")
+    if body.kind != BodyKind.ZONE_COMMITTEE and body.zone_id is not None:
+        raise _invalid("zone", _("Only a zone committee manages a zone."), "not_committee")
+    if body.merged_with_id is not None:
+        if body.kind != BodyKind.LEAD:
+            raise _invalid("merged_with", _("Only a lead bureau has a merged office."), "not_lead")
+        if body.merged_with.kind != BodyKind.ZONE_COMMITTEE:
+            raise _invalid(
+                "merged_with", _("A lead bureau merges with a zone committee."), "not_committee"
+            )
+
+
+def body_create(*, actor, **data) -> Body:
+    _require_manager(actor)
+    body = Body()
+    _apply(body, data, BODY_FIELDS)
+    with transaction.atomic():
+        _validate_body(body)
+        _full_clean(body)
+        body.save()
+        audit_record(actor=actor, action="body.create", obj=body, after=snapshot(body, BODY_FIELDS))
+    return body
+
+
+def body_update(*, actor, body: Body, **data) -> Body:
+    _require_manager(actor)
+    with transaction.atomic():
+        body = Body.objects.select_for_update().get(pk=body.pk)
+        before = snapshot(body, BODY_FIELDS)
+        _apply(body, data, BODY_FIELDS)
+        _validate_body(body)
+        _full_clean(body)
+        if "headcount_quota" in data:
+            use = quota_use(body=body)
+            if use.used > use.quota:
+                raise _invalid(
+                    "headcount_quota",
+                    _("The quota cannot go below the %(used)d posts already filled.")
+                    % {"used": use.used},
+                    "below_filled_posts",
+                )
+        body.save()
+        audit_record(
+            actor=actor,
+            action="body.update",
+            obj=body,
+            before=before,
+            after=snapshot(body, BODY_FIELDS),
+        )
+    return body
+
+
+# ---- units ----------------------------------------------------------------------------
+
+
+def _unit_snapshot(unit: Unit) -> dict:
+    data = snapshot(unit, UNIT_FIELDS)
+    data["serves_zones"] = sorted(unit.serves_zones.values_list("code", flat=True))
+    return data
+
+
+def _validate_unit(unit: Unit) -> None:
+    if unit.stationed_in_id and unit.body.kind == BodyKind.ZONE_COMMITTEE:
+        raise _invalid(
+            "stationed_in", _("A committee's own unit is not stationed anywhere."), "committee_unit"
+        )
+
+
+def unit_create(*, actor, serves_zones=(), **data) -> Unit:
+    _require_manager(actor)
+    unit = Unit()
+    _apply(unit, data, UNIT_FIELDS)
+    with transaction.atomic():
+        _full_clean(unit)
+        _validate_unit(unit)
+        unit.save()
+        unit.serves_zones.set(serves_zones)
+        audit_record(actor=actor, action="unit.create", obj=unit, after=_unit_snapshot(unit))
+    return unit
+
+
+def unit_update(*, actor, unit: Unit, serves_zones=None, **data) -> Unit:
+    _require_manager(actor)
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        before = _unit_snapshot(unit)
+        _apply(unit, data, UNIT_FIELDS)
+        _full_clean(unit)
+        _validate_unit(unit)
+        unit.save()
+        if serves_zones is not None:
+            unit.serves_zones.set(serves_zones)
+        audit_record(
+            actor=actor, action="unit.update", obj=unit, before=before, after=_unit_snapshot(unit)
+        )
+    return unit
+
+
+# ---- people ---------------------------------------------------------------------------
+
+
+def _validate_person(person: Person) -> None:
+    if person.phone and not PHONE_PATTERN.match(person.phone):
+        raise _invalid(
+            "phone",
+            _("Enter an 11-digit mobile number or a landline such as 028-12345678."),
+            "invalid_phone",
+        )
+    if person.id_number:
+        person.id_number = person.id_number.strip().upper()
+        if not ric.is_valid(person.id_number):
+            raise _invalid(
+                "id_number", _("This is not a valid resident ID number."), "invalid_id_number"
+            )
+
+
+def person_create(*, actor, **data) -> Person:
+    _require_manager(actor)
+    person = Person()
+    _apply(person, data, PERSON_FIELDS)
+    with transaction.atomic():
+        _validate_person(person)
+        _full_clean(person)
+        person.save()
+        audit_record(
+            actor=actor, action="person.create", obj=person, after=snapshot(person, PERSON_FIELDS)
+        )
+    return person
+
+
+def person_update(*, actor, person: Person, **data) -> Person:
+    _require_manager(actor)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        before = snapshot(person, PERSON_FIELDS)
+        _apply(person, data, PERSON_FIELDS)
+        _validate_person(person)
+        _full_clean(person)
+        person.save()
+        audit_record(
+            actor=actor,
+            action="person.update",
+            obj=person,
+            before=before,
+            after=snapshot(person, PERSON_FIELDS),
+        )
+    return person
+
+
+def person_reveal_personal_data(*, actor, person: Person) -> dict:
+    """Full phone and ID number, for those allowed to see them; every viewing is logged."""
+    require(
+        org_visibility(actor).can_see_personal_data, _("You may not view personal data in full.")
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="person.reveal_personal_data",
+            obj=person,
+            after={"fields": ["phone", "id_number"]},
+        )
+    return {"phone": person.phone, "id_number": person.id_number}
+
+
+# ---- posts ----------------------------------------------------------------------------
+
+
+def _lock_pool(unit: Unit) -> None:
+    """Lock the bodies of the quota pool so two new posts cannot both take the last place."""
+    pool_ids = [body.pk for body in quota_pool(unit.body)]
+    list(Body.objects.select_for_update().filter(pk__in=pool_ids).order_by("pk"))
+
+
+def _check_quota(post: Post, override_reason: str) -> None:
+    use = quota_use(body=post.unit.body, on=post.start_on)
+    if use.used + 1 <= use.quota:
+        return
+    if not override_reason.strip():
+        raise _invalid(
+            "unit",
+            _(
+                "%(body)s has a headcount quota of %(quota)d and %(used)d posts are filled; "
+                "an administrator may exceed it only with a recorded reason."
+            )
+            % {"body": post.unit.body.name, "quota": use.quota, "used": use.used},
+            "over_quota",
+        )
+
+
+def post_create(
+    *,
+    actor,
+    person: Person,
+    unit: Unit,
+    title: str,
+    start_on: date,
+    is_leader: bool = False,
+    end_on: date | None = None,
+    quota_override_reason: str = "",
+) -> Post:
+    _require_manager(actor)
+    post = Post(
+        person=person,
+        unit=unit,
+        title=title,
+        start_on=start_on,
+        end_on=end_on,
+        is_leader=is_leader,
+        quota_override_reason=quota_override_reason.strip(),
+    )
+    with transaction.atomic():
+        _full_clean(post)
+        _lock_pool(unit)
+        _check_quota(post, post.quota_override_reason)
+        post.save()
+        audit_record(actor=actor, action="post.create", obj=post, after=snapshot(post, POST_FIELDS))
+    return post
+
+
+def post_end(*, actor, post: Post, end_on: date) -> Post:
+    _require_manager(actor)
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        if post.end_on is not None and post.end_on <= clock.now().date():
+            raise ConflictError(_("This post has already ended."))
+        if end_on < post.start_on:
+            raise _invalid("end_on", _("A post cannot end before it starts."), "before_start")
+        before = snapshot(post, POST_FIELDS)
+        post.end_on = end_on
+        post.save(update_fields=["end_on"])
+        audit_record(
+            actor=actor,
+            action="post.end",
+            obj=post,
+            before=before,
+            after=snapshot(post, POST_FIELDS),
+        )
+    return post
+
+
+# ---- roles ----------------------------------------------------------------------------
+
+SCOPE_FIELDS = {ScopeKind.ZONE: "zone", ScopeKind.BODY: "body", ScopeKind.UNIT: "unit"}
+SCOPE_MODELS = {ScopeKind.ZONE: Zone, ScopeKind.BODY: Body, ScopeKind.UNIT: Unit}
+
+
+def role_assign(*, actor, user, role: str, scope_kind: str, scope=None) -> RoleAssignment:
+    """Give a user a role over a scope; enterprise scopes are bound by the enterprise app."""
+    require(can_manage_org(actor) or actor is None, _("Only administrators may assign roles."))
+    if role not in Role.values:
+        raise _invalid("role", _("Unknown role."), "unknown_role")
+    if scope_kind not in ScopeKind.values:
+        raise _invalid("scope_kind", _("Unknown scope."), "unknown_scope")
+    field = SCOPE_FIELDS.get(scope_kind)
+    if field and not isinstance(scope, SCOPE_MODELS[scope_kind]):
+        raise _invalid("scope", _("Choose the zone, body or unit of this role."), "required")
+    if not field and scope is not None:
+        raise _invalid("scope", _("This scope takes no zone, body or unit."), "scope_mismatch")
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        scope_kind=scope_kind,
+        created_at=clock.now(),
+        **({field: scope} if field else {}),
+    )
+    with transaction.atomic():
+        existing = RoleAssignment.objects.filter(
+            user=user, role=role, scope_kind=scope_kind, **({field: scope} if field else {})
+        ).first()
+        if existing:
+            return existing
+        assignment.save()
+        audit_record(
+            actor=actor,
+            action="role.assign",
+            obj=assignment,
+            after={
+                "user": user.username,
+                "role": role,
+                "scope_kind": scope_kind,
+                "scope": str(scope) if scope else "",
+            },
+        )
+    forget_cached_roles(user)
+    return assignment
+
+
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    require(can_manage_org(actor), _("Only administrators may revoke roles."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="role.revoke",
+            obj=assignment,
+            before={
+                "user": assignment.user.username,
+                "role": assignment.role,
+                "scope_kind": assignment.scope_kind,
+                "scope": str(assignment.scope_object or ""),
+            },
+        )
+        assignment.delete()
+    forget_cached_roles(assignment.user)
