@@ -1,0 +1,75 @@
+"""Browser test: an administrator logs in and opens a zone page, in Debian's Chromium."""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from onezone.org import services as org
+from onezone.org.choices import BodyKind, UnitKind
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+PASSWORD = "Browser-Pass-2026"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium"),
+]
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def zone_with_team(transactional_db):
+    admin = get_user_model().objects.create_superuser(
+        username="admin", password=PASSWORD, full_name="管理员"
+    )
+    zone = org.zone_create(actor=admin, code="chip_valley", name="成都芯谷")
+    committee = org.body_create(actor=admin, name="成都芯谷管委会",
+                                kind=BodyKind.ZONE_COMMITTEE, zone=zone, headcount_quota=5)
+    office = org.unit_create(actor=admin, body=committee, name="综合办公室",
+                             kind=UnitKind.GENERAL_OFFICE, front_line=False)
+    service = org.unit_create(actor=admin, body=committee, name="企业服务部",
+                              kind=UnitKind.ENTERPRISE_SERVICE, front_line=True)
+    for number, unit in enumerate([office, service, service, service], start=1):
+        person = org.person_create(actor=admin, name=f"测试人员{number}",
+                                   staff_number=f"B{number:03d}")
+        org.post_create(actor=admin, person=person, unit=unit, title="科员",
+                        start_on=date(2025, 1, 1))
+    return zone
+
+
+def test_it_logs_in_as_administrator_and_opens_a_zone_page(live_server, browser_page,
+                                                           zone_with_team):
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.click("#main-nav >> text=功能区")
+    page.click("text=成都芯谷")
+    page.wait_for_selector("#zone-shares")
+    assert "成都芯谷" in page.locator("h2").first.inner_text()
+    shares = page.locator("#zone-shares").inner_text()
+    assert "75" in shares  # 3 of 4 posts are in a front-line unit
+    assert "25" in shares  # 1 of 4 posts is in the general office
