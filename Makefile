@@ -64,7 +64,7 @@ format: install
 	$(BIN)/ruff format src bench
 
 messages: install
-	cd src/onezone && ../../$(ONEZONE) makemessages -l zh_Hans --no-obsolete && ../../$(ONEZONE) compilemessages -l zh_Hans
+	cd src/onezone && ../../$(ONEZONE) makemessages -l zh_Hans --no-obsolete -i "*/tests/*" -i conftest.py && ../../$(ONEZONE) compilemessages -l zh_Hans
 
 bench: install
 	$(BIN)/python bench/run.py

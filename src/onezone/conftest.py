@@ -22,6 +22,13 @@ USCC_A = "91510116MA61XY000Q"
 USCC_B = "91510116MA6CK3DX2J"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 (the production hasher) would dominate the suite's run time; tests that are
+    about hashing put the configured hashers back themselves."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     zone_a: object
@@ -52,8 +59,13 @@ def make_user(username: str, **extra):
 
 def _enterprise_user(username, uscc, name, zone, officer):
     membership = enterprise_services.enterprise_signup(
-        username=username, password=PASSWORD, full_name=username, phone="13800138000",
-        uscc=uscc, enterprise_name=name, zone=zone,
+        username=username,
+        password=PASSWORD,
+        full_name=username,
+        phone="13800138000",
+        uscc=uscc,
+        enterprise_name=name,
+        zone=zone,
     )
     membership = enterprise_services.membership_confirm(actor=officer, membership=membership)
     return membership.user, membership.enterprise
@@ -66,39 +78,75 @@ def world(db) -> World:
     )
     zone_a = org.zone_create(actor=admin, code="chip_valley", name="成都芯谷")
     zone_b = org.zone_create(actor=admin, code="aviation", name="双流航空经济区")
-    committee_a = org.body_create(actor=admin, name="成都芯谷管委会", kind=BodyKind.ZONE_COMMITTEE,
-                                  zone=zone_a, headcount_quota=10)
-    lead_a = org.body_create(actor=admin, name="区发改局", kind=BodyKind.LEAD,
-                             merged_with=committee_a, headcount_quota=5)
-    committee_b = org.body_create(actor=admin, name="航空经济区管委会",
-                                  kind=BodyKind.ZONE_COMMITTEE, zone=zone_b, headcount_quota=10)
-    functional = org.body_create(actor=admin, name="区规划和自然资源局", kind=BodyKind.FUNCTIONAL,
-                                 headcount_quota=10)
-    sectoral = org.body_create(actor=admin, name="区水务局", kind=BodyKind.SECTORAL,
-                               headcount_quota=10)
+    committee_a = org.body_create(
+        actor=admin,
+        name="成都芯谷管委会",
+        kind=BodyKind.ZONE_COMMITTEE,
+        zone=zone_a,
+        headcount_quota=10,
+    )
+    lead_a = org.body_create(
+        actor=admin, name="区发改局", kind=BodyKind.LEAD, merged_with=committee_a, headcount_quota=5
+    )
+    committee_b = org.body_create(
+        actor=admin,
+        name="航空经济区管委会",
+        kind=BodyKind.ZONE_COMMITTEE,
+        zone=zone_b,
+        headcount_quota=10,
+    )
+    functional = org.body_create(
+        actor=admin, name="区规划和自然资源局", kind=BodyKind.FUNCTIONAL, headcount_quota=10
+    )
+    sectoral = org.body_create(
+        actor=admin, name="区水务局", kind=BodyKind.SECTORAL, headcount_quota=10
+    )
     leader = make_user("leader")
     org.role_assign(actor=admin, user=leader, role=Role.LEADER, scope_kind=ScopeKind.DISTRICT)
     officer_a = make_user("officer_a")
-    org.role_assign(actor=admin, user=officer_a, role=Role.ZONE_OFFICER,
-                    scope_kind=ScopeKind.ZONE, scope=zone_a)
+    org.role_assign(
+        actor=admin, user=officer_a, role=Role.ZONE_OFFICER, scope_kind=ScopeKind.ZONE, scope=zone_a
+    )
     officer_b = make_user("officer_b")
-    org.role_assign(actor=admin, user=officer_b, role=Role.ZONE_OFFICER,
-                    scope_kind=ScopeKind.ZONE, scope=zone_b)
+    org.role_assign(
+        actor=admin, user=officer_b, role=Role.ZONE_OFFICER, scope_kind=ScopeKind.ZONE, scope=zone_b
+    )
     bureau_officer = make_user("bureau_officer")
-    org.role_assign(actor=admin, user=bureau_officer, role=Role.BUREAU_OFFICER,
-                    scope_kind=ScopeKind.BODY, scope=functional)
+    org.role_assign(
+        actor=admin,
+        user=bureau_officer,
+        role=Role.BUREAU_OFFICER,
+        scope_kind=ScopeKind.BODY,
+        scope=functional,
+    )
     enterprise_user, enterprise = _enterprise_user(
-        "enterprise", USCC_A, "芯谷示例科技有限公司", zone_a, officer_a)
+        "enterprise", USCC_A, "芯谷示例科技有限公司", zone_a, officer_a
+    )
     other_user, other_enterprise = _enterprise_user(
-        "enterprise2", USCC_B, "航空示例制造有限公司", zone_b, officer_b)
+        "enterprise2", USCC_B, "航空示例制造有限公司", zone_b, officer_b
+    )
     founder = enterprise_services.founder_signup(
-        username="founder", password=PASSWORD, full_name="founder", phone="13900139000")
+        username="founder", password=PASSWORD, full_name="founder", phone="13900139000"
+    )
     return World(
-        zone_a=zone_a, zone_b=zone_b, committee_a=committee_a, lead_a=lead_a,
-        committee_b=committee_b, functional=functional, sectoral=sectoral, admin=admin,
-        leader=leader, officer_a=officer_a, officer_b=officer_b, bureau_officer=bureau_officer,
-        enterprise_user=enterprise_user, other_enterprise_user=other_user, founder=founder,
-        nobody=make_user("nobody"), enterprise=enterprise, other_enterprise=other_enterprise,
+        zone_a=zone_a,
+        zone_b=zone_b,
+        committee_a=committee_a,
+        lead_a=lead_a,
+        committee_b=committee_b,
+        functional=functional,
+        sectoral=sectoral,
+        admin=admin,
+        leader=leader,
+        officer_a=officer_a,
+        officer_b=officer_b,
+        bureau_officer=bureau_officer,
+        enterprise_user=enterprise_user,
+        other_enterprise_user=other_user,
+        founder=founder,
+        nobody=make_user("nobody"),
+        enterprise=enterprise,
+        other_enterprise=other_enterprise,
     )
 
 
@@ -107,9 +155,14 @@ def unit_factory(world):
     """Create units through the service: unit_factory(body, kind, front_line=..., **extra)."""
 
     def create(body, kind=UnitKind.ENTERPRISE_SERVICE, *, name=None, front_line=True, **extra):
-        return org.unit_create(actor=world.admin, body=body, kind=kind,
-                               name=name or f"{kind}-{body.pk}-{extra.get('stationed_in', '')}",
-                               front_line=front_line, **extra)
+        return org.unit_create(
+            actor=world.admin,
+            body=body,
+            kind=kind,
+            name=name or f"{kind}-{body.pk}-{extra.get('stationed_in', '')}",
+            front_line=front_line,
+            **extra,
+        )
 
     return create
 
@@ -120,9 +173,11 @@ def post_factory(world):
 
     def create(unit, *, person=None, title="科员", start_on=date(2025, 1, 1), **extra):
         counter["n"] += 1
-        person = person or org.person_create(actor=world.admin, name=f"人员{counter['n']}",
-                                             staff_number=f"T{counter['n']:05d}")
-        return org.post_create(actor=world.admin, person=person, unit=unit, title=title,
-                               start_on=start_on, **extra)
+        person = person or org.person_create(
+            actor=world.admin, name=f"人员{counter['n']}", staff_number=f"T{counter['n']:05d}"
+        )
+        return org.post_create(
+            actor=world.admin, person=person, unit=unit, title=title, start_on=start_on, **extra
+        )
 
     return create

@@ -1,6 +1,8 @@
-"""Forms of the core app; password reset mails go through the notification outbox."""
+"""Form helpers shared by every app, and the password reset form that mails via the outbox."""
 
+from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.template import loader
 
 from onezone.core.choices import OutboxChannel
@@ -20,3 +22,31 @@ class OutboxPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         outbox_enqueue(channel=OutboxChannel.EMAIL, recipient=to_email, subject=subject, body=body)
+
+
+def with_form_controls(form: forms.Form) -> forms.Form:
+    """Give every widget Tabler's classes, and mark the fields that have errors."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        widget.attrs["class"] = css
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["class"] += " is-invalid"
+    return form
+
+
+def add_service_errors(form, error: ValidationError, renamed: dict | None = None) -> None:
+    """Show a service's ValidationError on the form's fields (unknown fields: form-wide)."""
+    error_dict = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, errors in error_dict.items():
+        target = (renamed or {}).get(field, field)
+        for item in errors:
+            form.add_error(target if target in form.fields else None, item)
+
+
+def error_text(error: Exception) -> str:
+    """One line for a messages.error() from a ValidationError, ConflictError or the like."""
+    return " ".join(getattr(error, "messages", None) or [str(error)])

@@ -9,7 +9,9 @@ def mask_phone(value: str) -> str:
     if len(value) <= 4:
         return "*" * len(value)
     keep_head = 3 if len(value) >= 11 else 1
-    return value[:keep_head] + "*" * (len(value) - keep_head - 4) + value[-4:]
+    # Short values keep only two trailing characters, or nothing would stay hidden.
+    keep_tail = 4 if len(value) >= 9 else 2
+    return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
 
 
 def mask_id_number(value: str) -> str:

@@ -4,12 +4,24 @@ unit has. Synthetic: the structure follows the reform, the people are invented."
 from onezone.org.choices import BodyKind, UnitKind
 
 ZONES = [
-    {"code": "chip_valley", "name": "成都芯谷", "name_en": "Chengdu Chip Valley",
-     "industry_focus": "集成电路"},
-    {"code": "aviation", "name": "双流航空经济区", "name_en": "Shuangliu Aviation Economic Zone",
-     "industry_focus": "航空运输与航空制造"},
-    {"code": "biomed", "name": "双流生物医药产业园（演示）", "name_en": "Shuangliu Biomedicine Park (demo)",
-     "industry_focus": "生物医药"},
+    {
+        "code": "chip_valley",
+        "name": "成都芯谷",
+        "name_en": "Chengdu Chip Valley",
+        "industry_focus": "集成电路",
+    },
+    {
+        "code": "aviation",
+        "name": "双流航空经济区",
+        "name_en": "Shuangliu Aviation Economic Zone",
+        "industry_focus": "航空运输与航空制造",
+    },
+    {
+        "code": "biomed",
+        "name": "双流生物医药产业园（演示）",
+        "name_en": "Shuangliu Biomedicine Park (demo)",
+        "industry_focus": "生物医药",
+    },
 ]
 
 # Units of each zone committee: (name, kind, front line, (min posts, max posts)).
@@ -47,11 +59,20 @@ HEADQUARTERS_UNIT = ("机关办公室", UnitKind.GENERAL_OFFICE, False, (2, 3))
 
 # The fifteen industry-related sectoral bureaus; each sets up an investment promotion section.
 SECTORAL_BUREAUS = [
-    ("区水务局", "区水务局"), ("区卫生健康局", "区卫健局"), ("区教育局", "区教育局"),
-    ("区经济和信息化局", "区经信局"), ("区商务局", "区商务局"), ("区科学技术局", "区科技局"),
-    ("区农业农村局", "区农业农村局"), ("区文化广电旅游体育局", "区文广旅局"),
-    ("区人力资源和社会保障局", "区人社局"), ("区民政局", "区民政局"), ("区财政局", "区财政局"),
-    ("区市场监督管理局", "区市场监管局"), ("区应急管理局", "区应急局"), ("区统计局", "区统计局"),
+    ("区水务局", "区水务局"),
+    ("区卫生健康局", "区卫健局"),
+    ("区教育局", "区教育局"),
+    ("区经济和信息化局", "区经信局"),
+    ("区商务局", "区商务局"),
+    ("区科学技术局", "区科技局"),
+    ("区农业农村局", "区农业农村局"),
+    ("区文化广电旅游体育局", "区文广旅局"),
+    ("区人力资源和社会保障局", "区人社局"),
+    ("区民政局", "区民政局"),
+    ("区财政局", "区财政局"),
+    ("区市场监督管理局", "区市场监管局"),
+    ("区应急管理局", "区应急局"),
+    ("区统计局", "区统计局"),
     ("区司法局", "区司法局"),
 ]
 PROMOTION_UNIT = ("投资促进科", UnitKind.INVESTMENT_PROMOTION, (2, 3))
@@ -64,5 +85,10 @@ OTHER_BODIES = [
 # Spare places in each quota, so a demo administrator can add posts.
 QUOTA_SLACK = 3
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
-GIVEN_CHARACTERS = "嘉思雨欣怡子涵宇轩浩然博文俊杰晨曦梓萱若彤明远志强国栋海燕丽华建平晓东佳琪一诺诗语天佑"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许"
+    "韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
+)
+GIVEN_CHARACTERS = (
+    "嘉思雨欣怡子涵宇轩浩然博文俊杰晨曦梓萱若彤明远志强国栋海燕丽华建平晓东佳琪一诺诗语天佑"
+)

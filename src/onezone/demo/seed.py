@@ -86,11 +86,14 @@ class DemoSeeder:
             return admin
         with self.sim.step(), transaction.atomic():
             admin = User.objects.create_superuser(
-                username="admin", password=self.password, full_name="系统管理员（演示）",
+                username="admin",
+                password=self.password,
+                full_name="系统管理员（演示）",
                 email="admin@onezone.local",
             )
-            audit_record(actor=None, action="user.create_superuser", obj=admin,
-                         after={"username": "admin"})
+            audit_record(
+                actor=None, action="user.create_superuser", obj=admin, after={"username": "admin"}
+            )
         self.report.count("users")
         return admin
 
@@ -112,15 +115,28 @@ class DemoSeeder:
         self.report.count("bodies")
         return body
 
-    def _unit(self, body: Body, name: str, kind: str, front_line: bool,
-              stationed_in: Zone | None = None, serves_zones=()) -> Unit:
+    def _unit(
+        self,
+        body: Body,
+        name: str,
+        kind: str,
+        front_line: bool,
+        stationed_in: Zone | None = None,
+        serves_zones=(),
+    ) -> Unit:
         unit = Unit.objects.filter(body=body, name=name).first()
         if unit:
             return unit
         with self.sim.step():
-            unit = org.unit_create(actor=self.admin, body=body, name=name, kind=kind,
-                                   front_line=front_line, stationed_in=stationed_in,
-                                   serves_zones=list(serves_zones))
+            unit = org.unit_create(
+                actor=self.admin,
+                body=body,
+                name=name,
+                kind=kind,
+                front_line=front_line,
+                stationed_in=stationed_in,
+                serves_zones=list(serves_zones),
+            )
         self.report.count("units")
         return unit
 
@@ -134,8 +150,10 @@ class DemoSeeder:
         name = self.random.choice(orgchart.SURNAMES) + "".join(
             self.random.sample(orgchart.GIVEN_CHARACTERS, self.random.choice((1, 2)))
         )
-        phone = "1" + self.random.choice("3589") + "".join(
-            self.random.choice("0123456789") for _ in range(9)
+        phone = (
+            "1"
+            + self.random.choice("3589")
+            + "".join(self.random.choice("0123456789") for _ in range(9))
         )
         birthday = date(1970, 1, 1) + timedelta(days=self.random.randint(0, 365 * 30))
         # 510122: 双流县, the region code on ID cards issued before the 2016 re-designation.
@@ -145,8 +163,12 @@ class DemoSeeder:
             return person
         with self.sim.step():
             person = org.person_create(
-                actor=self.admin, name=name, staff_number=staff_number, phone=phone,
-                id_number=id_body + ric.calc_check_digit(id_body + "0"), is_synthetic=True,
+                actor=self.admin,
+                name=name,
+                staff_number=staff_number,
+                phone=phone,
+                id_number=id_body + ric.calc_check_digit(id_body + "0"),
+                is_synthetic=True,
             )
         self.report.count("people")
         return person
@@ -156,8 +178,14 @@ class DemoSeeder:
         if post:
             return post
         with self.sim.step():
-            post = org.post_create(actor=self.admin, person=person, unit=unit, title=title,
-                                   start_on=POSTS_START, is_leader=is_leader)
+            post = org.post_create(
+                actor=self.admin,
+                person=person,
+                unit=unit,
+                title=title,
+                start_on=POSTS_START,
+                is_leader=is_leader,
+            )
         self.report.count("posts")
         return post
 
@@ -175,12 +203,18 @@ class DemoSeeder:
     def _committee(self, zone: Zone) -> Body:
         sizes = [self._plan_posts(spec[3]) for spec in orgchart.COMMITTEE_UNITS]
         quota = sum(sizes) + 3 + orgchart.QUOTA_SLACK
-        committee = self._body(name=f"{zone.name}管委会", short_name=f"{zone.name}管委会",
-                               kind=BodyKind.ZONE_COMMITTEE, zone=zone, headcount_quota=quota)
+        committee = self._body(
+            name=f"{zone.name}管委会",
+            short_name=f"{zone.name}管委会",
+            kind=BodyKind.ZONE_COMMITTEE,
+            zone=zone,
+            headcount_quota=quota,
+        )
         leadership = self._unit(committee, *LEADERSHIP_UNIT)
         self._leaders_of_committee(leadership)
-        for (name, kind, front_line, _range), size in zip(orgchart.COMMITTEE_UNITS, sizes,
-                                                          strict=True):
+        for (name, kind, front_line, _range), size in zip(
+            orgchart.COMMITTEE_UNITS, sizes, strict=True
+        ):
             self._staff_unit(self._unit(committee, name, kind, front_line), size)
         return committee
 
@@ -191,18 +225,23 @@ class DemoSeeder:
 
     def _lead_bureau(self, spec: dict, committee: Body) -> Body:
         sizes = [self._plan_posts(unit[3]) for unit in orgchart.LEAD_UNITS]
-        lead = self._body(name=spec["name"], short_name=spec["short_name"], kind=BodyKind.LEAD,
-                          merged_with=committee,
-                          headcount_quota=sum(sizes) + 2 + orgchart.QUOTA_SLACK)
+        lead = self._body(
+            name=spec["name"],
+            short_name=spec["short_name"],
+            kind=BodyKind.LEAD,
+            merged_with=committee,
+            headcount_quota=sum(sizes) + 2 + orgchart.QUOTA_SLACK,
+        )
         leadership = self._unit(lead, *LEADERSHIP_UNIT)
         # One team (一肩挑, 交叉任职): the committee's director and first deputy lead the bureau.
-        committee_leaders = Post.objects.filter(
-            unit__body=committee, unit__name=LEADERSHIP_UNIT[0]
-        ).select_related("person").order_by("pk")[:2]
+        committee_leaders = (
+            Post.objects.filter(unit__body=committee, unit__name=LEADERSHIP_UNIT[0])
+            .select_related("person")
+            .order_by("pk")[:2]
+        )
         for post, title in zip(committee_leaders, ["局长", "副局长"], strict=False):
             self._post(post.person, leadership, title, is_leader=True)
-        for (name, kind, front_line, _range), size in zip(orgchart.LEAD_UNITS, sizes,
-                                                          strict=True):
+        for (name, kind, front_line, _range), size in zip(orgchart.LEAD_UNITS, sizes, strict=True):
             self._staff_unit(self._unit(lead, name, kind, front_line), size)
         return lead
 
@@ -211,25 +250,33 @@ class DemoSeeder:
         plan = [[self._plan_posts(spec[2]) for spec in orgchart.STATIONED_UNITS] for _ in zones]
         hq_size = self._plan_posts(orgchart.HEADQUARTERS_UNIT[3])
         quota = sum(map(sum, plan)) + hq_size + orgchart.QUOTA_SLACK
-        bureau = self._body(name=name, short_name=short_name, kind=BodyKind.FUNCTIONAL,
-                            headcount_quota=quota)
+        bureau = self._body(
+            name=name, short_name=short_name, kind=BodyKind.FUNCTIONAL, headcount_quota=quota
+        )
         hq_name, hq_kind, hq_front, _range = orgchart.HEADQUARTERS_UNIT
         self._staff_unit(self._unit(bureau, hq_name, hq_kind, hq_front), hq_size)
         for zone, sizes in zip(zones, plan, strict=True):
-            for (unit_name, kind, _range), size in zip(orgchart.STATIONED_UNITS, sizes,
-                                                       strict=True):
-                unit = self._unit(bureau, f"{zone.name}{unit_name}", kind, True,
-                                  stationed_in=zone)
-                self._staff_unit(unit, size, head_title="科长" if kind == UnitKind.PARK_SERVICE
-                                 else "大队长")
+            for (unit_name, kind, _range), size in zip(
+                orgchart.STATIONED_UNITS, sizes, strict=True
+            ):
+                unit = self._unit(bureau, f"{zone.name}{unit_name}", kind, True, stationed_in=zone)
+                self._staff_unit(
+                    unit, size, head_title="科长" if kind == UnitKind.PARK_SERVICE else "大队长"
+                )
         return bureau
 
     def _sectoral_bureau(self, name: str, short_name: str, zones: list[Zone]) -> Body:
         size = self._plan_posts(orgchart.PROMOTION_UNIT[2])
-        served = sorted(self.random.sample(zones, self.random.randint(1, len(zones))),
-                        key=lambda zone: zone.code)
-        bureau = self._body(name=name, short_name=short_name, kind=BodyKind.SECTORAL,
-                            headcount_quota=size + orgchart.QUOTA_SLACK)
+        served = sorted(
+            self.random.sample(zones, self.random.randint(1, len(zones))),
+            key=lambda zone: zone.code,
+        )
+        bureau = self._body(
+            name=name,
+            short_name=short_name,
+            kind=BodyKind.SECTORAL,
+            headcount_quota=size + orgchart.QUOTA_SLACK,
+        )
         unit_name, kind, _range = orgchart.PROMOTION_UNIT
         unit = self._unit(bureau, unit_name, kind, True, serves_zones=served)
         self._staff_unit(unit, size, head_title="科长")
@@ -247,13 +294,19 @@ class DemoSeeder:
         user = User.objects.filter(username=username).first()
         if user is None:
             with self.sim.step():
-                user = org.user_create(actor=self.admin, username=username,
-                                       password=self.password, full_name=full_name,
-                                       phone="", email=f"{username}@onezone.local")
+                user = org.user_create(
+                    actor=self.admin,
+                    username=username,
+                    password=self.password,
+                    full_name=full_name,
+                    phone="",
+                    email=f"{username}@onezone.local",
+                )
             self.report.count("users")
         with self.sim.step():
-            org.role_assign(actor=self.admin, user=user, role=role, scope_kind=scope_kind,
-                            scope=scope)
+            org.role_assign(
+                actor=self.admin, user=user, role=role, scope_kind=scope_kind, scope=scope
+            )
         return user
 
     def _demo_logins(self, zones: dict[str, Zone]) -> None:
@@ -262,17 +315,33 @@ class DemoSeeder:
         self._user("leader", "区领导（演示）", Role.LEADER, ScopeKind.DISTRICT)
         self._user("hotline", "热线话务员（演示）", Role.HOTLINE_OPERATOR, ScopeKind.DISTRICT)
         for code in ("chip_valley", "aviation"):
-            officers[code] = self._user(f"zone_{code}", f"{zones[code].name}工作人员（演示）",
-                                        Role.ZONE_OFFICER, ScopeKind.ZONE, zones[code])
+            officers[code] = self._user(
+                f"zone_{code}",
+                f"{zones[code].name}工作人员（演示）",
+                Role.ZONE_OFFICER,
+                ScopeKind.ZONE,
+                zones[code],
+            )
         self._user("bureau", "规自局工作人员（演示）", Role.BUREAU_OFFICER, ScopeKind.BODY, bureau)
-        self._user("liaison", "企业联络员（演示）", Role.LIAISON, ScopeKind.ZONE,
-                   zones["chip_valley"])
-        self._user("chief_rep", "政府首席代表（演示）", Role.CHIEF_REPRESENTATIVE, ScopeKind.ZONE,
-                   zones["chip_valley"])
-        self._enterprise_login("enterprise", "芯谷示例半导体有限公司（演示）",
-                               zones["chip_valley"], officers["chip_valley"])
-        self._enterprise_login("enterprise2", "航空示例航材有限公司（演示）",
-                               zones["aviation"], officers["aviation"])
+        self._user(
+            "liaison", "企业联络员（演示）", Role.LIAISON, ScopeKind.ZONE, zones["chip_valley"]
+        )
+        self._user(
+            "chief_rep",
+            "政府首席代表（演示）",
+            Role.CHIEF_REPRESENTATIVE,
+            ScopeKind.ZONE,
+            zones["chip_valley"],
+        )
+        self._enterprise_login(
+            "enterprise",
+            "芯谷示例半导体有限公司（演示）",
+            zones["chip_valley"],
+            officers["chip_valley"],
+        )
+        self._enterprise_login(
+            "enterprise2", "航空示例航材有限公司（演示）", zones["aviation"], officers["aviation"]
+        )
         self._founder_login()
 
     def _demo_uscc(self) -> str:
@@ -286,8 +355,13 @@ class DemoSeeder:
             return
         with self.sim.step():
             membership = enterprise_services.enterprise_signup(
-                username=username, password=self.password, full_name=f"{name}经办人",
-                phone="13800000000", uscc=code, enterprise_name=name, zone=zone,
+                username=username,
+                password=self.password,
+                full_name=f"{name}经办人",
+                phone="13800000000",
+                uscc=code,
+                enterprise_name=name,
+                zone=zone,
             )
         with self.sim.step(600):
             enterprise_services.membership_confirm(actor=officer, membership=membership)
@@ -297,8 +371,12 @@ class DemoSeeder:
         if get_user_model().objects.filter(username="founder").exists():
             return
         with self.sim.step():
-            enterprise_services.founder_signup(username="founder", password=self.password,
-                                               full_name="创业者（演示）", phone="13900000000")
+            enterprise_services.founder_signup(
+                username="founder",
+                password=self.password,
+                full_name="创业者（演示）",
+                phone="13900000000",
+            )
         self.report.count("users")
 
     def _flag_demo(self) -> None:
@@ -308,5 +386,16 @@ class DemoSeeder:
         )
 
 
-DEMO_USERNAMES = ["admin", "leader", "hotline", "zone_chip_valley", "zone_aviation", "bureau",
-                  "liaison", "chief_rep", "enterprise", "enterprise2", "founder"]
+DEMO_USERNAMES = [
+    "admin",
+    "leader",
+    "hotline",
+    "zone_chip_valley",
+    "zone_aviation",
+    "bureau",
+    "liaison",
+    "chief_rep",
+    "enterprise",
+    "enterprise2",
+    "founder",
+]

@@ -34,17 +34,3 @@ class FounderSignupForm(AccountFields):
 
 class RejectForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=300)
-
-
-def with_form_controls(form: forms.Form) -> forms.Form:
-    """Give every widget Tabler's classes."""
-    for field in form.fields.values():
-        widget = field.widget
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        widget.attrs["class"] = css
-    for name in form.errors:
-        if name in form.fields:
-            form.fields[name].widget.attrs["class"] += " is-invalid"
-    return form

@@ -10,21 +10,11 @@ from django.views.decorators.http import require_POST
 
 from onezone.core.access import is_staff_member, require_visible
 from onezone.core.errors import ConflictError
+from onezone.core.forms import add_service_errors, error_text, with_form_controls
 from onezone.core.paging import paginate, render_list
 from onezone.enterprises import selectors, services
 from onezone.enterprises.choices import MembershipStatus
-from onezone.enterprises.forms import (
-    EnterpriseSignupForm,
-    FounderSignupForm,
-    RejectForm,
-    with_form_controls,
-)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    for field, errors in error.error_dict.items():
-        for item in errors:
-            form.add_error(field if field in form.fields else None, item)
+from onezone.enterprises.forms import EnterpriseSignupForm, FounderSignupForm, RejectForm
 
 
 def _signup(request, form_class, register, title: str, intro: str):
@@ -34,7 +24,7 @@ def _signup(request, form_class, register, title: str, intro: str):
         try:
             result = register(**data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             user = getattr(result, "user", result)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -110,7 +100,7 @@ def membership_confirm(request, pk: int):
     try:
         services.membership_confirm(actor=request.user, membership=membership)
     except (ConflictError, ValidationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Binding confirmed."))
     return redirect("enterprises:membership_list")
@@ -129,7 +119,7 @@ def membership_reject(request, pk: int):
             actor=request.user, membership=membership, note=form.cleaned_data["note"]
         )
     except (ConflictError, ValidationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Binding rejected."))
     return redirect("enterprises:membership_list")

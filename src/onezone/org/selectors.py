@@ -131,7 +131,8 @@ def body_list(*, actor, kind: str = "", search: str = "", zone_code: str = "") -
             | Q(units__stationed_in__code=zone_code)
             | Q(units__serves_zones__code=zone_code)
         ).distinct()
-    return bodies
+    # Meta.ordering is not applied to GROUP BY queries; without it pages are unstable.
+    return bodies.order_by("kind", "name")
 
 
 def body_get(*, actor, pk: int) -> Body:
@@ -215,6 +216,8 @@ def person_list(
         zone_posts = active_posts().filter(_zone_units_filter(zone, "unit__")) if zone else []
         people = people.filter(posts__in=zone_posts)
     people = people.distinct().annotate(post_count=Count("posts", distinct=True))
+    # Meta.ordering is not applied to GROUP BY queries; without it pages are unstable.
+    people = people.order_by("staff_number")
     return people.prefetch_related(
         Prefetch(
             "posts", queryset=active_posts().select_related("unit__body"), to_attr="current_posts"
@@ -245,3 +248,58 @@ def role_assignment_list(*, actor, user_id: int | None = None) -> QuerySet[RoleA
     require_visible(can_manage_org(actor))
     assignments = RoleAssignment.objects.select_related("user", "zone", "body", "unit__body")
     return assignments.filter(user_id=user_id) if user_id else assignments
+
+
+def zone_list_with_committees(*, actor, search: str = "") -> QuerySet[Zone]:
+    """Zones with their committee and its merged lead bureau prefetched (`zone.committees`)."""
+    committees = Body.objects.filter(kind=BodyKind.ZONE_COMMITTEE).select_related("merged_lead")
+    return zone_list(actor=actor, search=search).prefetch_related(
+        Prefetch("bodies", queryset=committees, to_attr="committees")
+    )
+
+
+def posts_of_zone(*, zone: Zone) -> QuerySet[Post]:
+    """Current posts of the zone's own team (committee, merged lead bureau, stationed units)."""
+    return (
+        active_posts()
+        .filter(_zone_units_filter(zone, "unit__"))
+        .select_related("person", "unit__body")
+    )
+
+
+def units_of_body(*, body: Body) -> QuerySet[Unit]:
+    """A body's units, each with its number of current posts (`post_count`)."""
+    return (
+        Unit.objects.filter(body=body)
+        .select_related("body", "stationed_in")
+        .prefetch_related("serves_zones")
+        .annotate(post_count=Count("posts", filter=Q(posts__in=active_posts())))
+    )
+
+
+def post_get(*, actor, pk: int) -> Post:
+    """A post, for those who may see people."""
+    require_visible(org_visibility(actor).can_see_people)
+    return get_object_or_404(Post.objects.select_related("person", "unit__body"), pk=pk)
+
+
+def user_list(*, actor, search: str = ""):
+    """Accounts with their role assignments prefetched, for administrators."""
+    from django.contrib.auth import get_user_model
+
+    from onezone.org.access import can_manage_org
+
+    require_visible(can_manage_org(actor))
+    roles = RoleAssignment.objects.select_related("zone", "body", "unit__body")
+    users = (
+        get_user_model()
+        .objects.order_by("username")
+        .prefetch_related(Prefetch("roles", queryset=roles))
+    )
+    if search:
+        users = users.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    return users
+
+
+def user_get(*, actor, pk: int):
+    return get_object_or_404(user_list(actor=actor), pk=pk)

@@ -3,7 +3,10 @@
 import re
 from datetime import date
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
@@ -94,6 +97,14 @@ def _validate_body(body: Body) -> None:
         raise _invalid("zone", _("A zone committee must name the zone it manages."), "required")
     if body.kind != BodyKind.ZONE_COMMITTEE and body.zone_id is not None:
         raise _invalid("zone", _("Only a zone committee manages a zone."), "not_committee")
+    if (
+        body.kind == BodyKind.ZONE_COMMITTEE
+        and Body.objects.filter(kind=BodyKind.ZONE_COMMITTEE, zone_id=body.zone_id)
+        .exclude(pk=body.pk)
+        .exists()
+    ):
+        # Checked here so the form gets a field error, not the constraint's generic message.
+        raise _invalid("zone", _("This zone already has a committee."), "zone_has_committee")
     if body.merged_with_id is not None:
         if body.kind != BodyKind.LEAD:
             raise _invalid("merged_with", _("Only a lead bureau has a merged office."), "not_lead")
@@ -124,7 +135,7 @@ def body_update(*, actor, body: Body, **data) -> Body:
         _validate_body(body)
         _full_clean(body)
         if "headcount_quota" in data:
-            use = quota_use(body=body)
+            use = _peak_quota_use(body, clock.now().date())
             if use.used > use.quota:
                 raise _invalid(
                     "headcount_quota",
@@ -264,8 +275,17 @@ def _lock_pool(unit: Unit) -> None:
     list(Body.objects.select_for_update().filter(pk__in=pool_ids).order_by("pk"))
 
 
+def _peak_quota_use(body: Body, start_on: date, end_on: date | None = None):
+    """The pool's busiest day from `start_on` to `end_on`: posts starting later count too."""
+    later = Post.objects.filter(unit__body__in=quota_pool(body), start_on__gt=start_on)
+    if end_on is not None:
+        later = later.filter(start_on__lte=end_on)
+    days = {start_on, *later.values_list("start_on", flat=True)}
+    return max((quota_use(body=body, on=day) for day in days), key=lambda use: use.used)
+
+
 def _check_quota(post: Post, override_reason: str) -> None:
-    use = quota_use(body=post.unit.body, on=post.start_on)
+    use = _peak_quota_use(post.unit.body, post.start_on, post.end_on)
     if use.used + 1 <= use.quota:
         return
     if not override_reason.strip():
@@ -394,3 +414,77 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         )
         assignment.delete()
     forget_cached_roles(assignment.user)
+
+
+# ---- user accounts --------------------------------------------------------------------
+
+USER_FIELDS = ("username", "full_name", "phone", "email", "is_active")
+
+
+def _user_errors(user, password: str) -> dict:
+    errors = {}
+    if not user.username:
+        errors["username"] = [ValidationError(_("Choose a username."), code="required")]
+    elif type(user).objects.filter(username__iexact=user.username).exists():
+        errors["username"] = [ValidationError(_("This username is taken."), code="taken")]
+    if not user.full_name:
+        errors["full_name"] = [ValidationError(_("Enter the person's name."), code="required")]
+    if user.phone and not PHONE_PATTERN.match(user.phone):
+        errors["phone"] = [
+            ValidationError(
+                _("Enter an 11-digit mobile number or a landline such as 028-12345678."),
+                code="invalid_phone",
+            )
+        ]
+    if user.email:
+        try:
+            validate_email(user.email)
+        except ValidationError as error:
+            errors["email"] = error.error_list
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        errors["password"] = error.error_list
+    return errors
+
+
+def user_create(
+    *, actor, username: str, password: str, full_name: str, phone: str = "", email: str = ""
+):
+    """Open an account for a member of staff; roles are given separately with role_assign."""
+    _require_manager(actor)
+    user = get_user_model()(
+        username=username.strip(),
+        full_name=full_name.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+    )
+    errors = _user_errors(user, password)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        audit_record(actor=actor, action="user.create", obj=user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def user_set_active(*, actor, user, is_active: bool):
+    """Deactivate an account (it can no longer log in) or reactivate it."""
+    _require_manager(actor)
+    if not is_active and user.pk == getattr(actor, "pk", None):
+        raise ConflictError(_("You cannot deactivate your own account."))
+    with transaction.atomic():
+        user = type(user).objects.select_for_update().get(pk=user.pk)
+        if user.is_active == is_active:
+            return user
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="user.reactivate" if is_active else "user.deactivate",
+            obj=user,
+            before={"is_active": not is_active},
+            after={"is_active": is_active},
+        )
+    return user

@@ -12,8 +12,12 @@ from onezone.org.choices import BodyKind, UnitKind
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PASSWORD = "Browser-Pass-2026"
 
@@ -44,22 +48,40 @@ def zone_with_team(transactional_db):
         username="admin", password=PASSWORD, full_name="管理员"
     )
     zone = org.zone_create(actor=admin, code="chip_valley", name="成都芯谷")
-    committee = org.body_create(actor=admin, name="成都芯谷管委会",
-                                kind=BodyKind.ZONE_COMMITTEE, zone=zone, headcount_quota=5)
-    office = org.unit_create(actor=admin, body=committee, name="综合办公室",
-                             kind=UnitKind.GENERAL_OFFICE, front_line=False)
-    service = org.unit_create(actor=admin, body=committee, name="企业服务部",
-                              kind=UnitKind.ENTERPRISE_SERVICE, front_line=True)
+    committee = org.body_create(
+        actor=admin,
+        name="成都芯谷管委会",
+        kind=BodyKind.ZONE_COMMITTEE,
+        zone=zone,
+        headcount_quota=5,
+    )
+    office = org.unit_create(
+        actor=admin,
+        body=committee,
+        name="综合办公室",
+        kind=UnitKind.GENERAL_OFFICE,
+        front_line=False,
+    )
+    service = org.unit_create(
+        actor=admin,
+        body=committee,
+        name="企业服务部",
+        kind=UnitKind.ENTERPRISE_SERVICE,
+        front_line=True,
+    )
     for number, unit in enumerate([office, service, service, service], start=1):
-        person = org.person_create(actor=admin, name=f"测试人员{number}",
-                                   staff_number=f"B{number:03d}")
-        org.post_create(actor=admin, person=person, unit=unit, title="科员",
-                        start_on=date(2025, 1, 1))
+        person = org.person_create(
+            actor=admin, name=f"测试人员{number}", staff_number=f"B{number:03d}"
+        )
+        org.post_create(
+            actor=admin, person=person, unit=unit, title="科员", start_on=date(2025, 1, 1)
+        )
     return zone
 
 
-def test_it_logs_in_as_administrator_and_opens_a_zone_page(live_server, browser_page,
-                                                           zone_with_team):
+def test_it_logs_in_as_administrator_and_opens_a_zone_page(
+    live_server, browser_page, zone_with_team
+):
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "admin")
