@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
 from onezone.core.choices import OutboxChannel
 from onezone.core.notifications import outbox_enqueue
@@ -50,3 +51,16 @@ def add_service_errors(form, error: ValidationError, renamed: dict | None = None
 def error_text(error: Exception) -> str:
     """One line for a messages.error() from a ValidationError, ConflictError or the like."""
     return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+class NewPasswordFields(forms.Form):
+    """A password typed twice; subclasses list their own fields first via `field_order`."""
+
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

@@ -1,9 +1,11 @@
 """Pages of the UI shell: home, inbox, to-dos, audit trail."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,15 +20,24 @@ from onezone.core.notifications import (
 from onezone.core.paging import paginate, render_list
 
 
+def _home_panels(request) -> list[str]:
+    """HTML panels the domain apps contribute (settings.ONEZONE_HOME_PANELS), so core needs
+    no import of them."""
+    panels = (import_string(path)(request) for path in settings.ONEZONE_HOME_PANELS)
+    return [panel for panel in panels if panel]
+
+
 @login_required
 def home(request):
     todos = Todo.objects.filter(assignee=request.user, done_at__isnull=True)[:5]
     notifications = Notification.objects.filter(recipient=request.user)[:5]
-    return render(
-        request,
-        "core/home.html",
-        {"todos": todos, "notifications": notifications, "nav_active": "home"},
-    )
+    context = {
+        "todos": todos,
+        "notifications": notifications,
+        "nav_active": "home",
+        "panels": _home_panels(request),
+    }
+    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -3,21 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from onezone.core.forms import NewPasswordFields
 from onezone.org.models import Zone
 
 
-class AccountFields(forms.Form):
+class AccountFields(NewPasswordFields):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Your name"), max_length=100)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
-    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        return data
+    field_order = ["username", "full_name", "phone", "password", "password_again"]
 
 
 class EnterpriseSignupForm(AccountFields):
@@ -26,6 +20,7 @@ class EnterpriseSignupForm(AccountFields):
     zone = forms.ModelChoiceField(
         label=_("Zone"), queryset=Zone.objects.all(), empty_label=_("Choose the zone")
     )
+    field_order = ["uscc", "enterprise_name", "zone", *AccountFields.field_order]
 
 
 class FounderSignupForm(AccountFields):

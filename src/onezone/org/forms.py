@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onezone.core.choices import STAFF_ROLES, Role, ScopeKind
+from onezone.core.forms import NewPasswordFields
 from onezone.org import selectors
 from onezone.org.choices import BodyKind, UnitKind
 
@@ -124,19 +125,12 @@ class PostEndForm(forms.Form):
     end_on = forms.DateField(label=_("End"), widget=_date_input())
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(NewPasswordFields):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.CharField(label=_("Email"), max_length=254, required=False)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
-    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        return data
+    field_order = ["username", "full_name", "phone", "email", "password", "password_again"]
 
 
 SCOPE_SELECTS = {ScopeKind.ZONE: "zone", ScopeKind.BODY: "body", ScopeKind.UNIT: "unit"}

@@ -1,0 +1,14 @@
+"""Home-page panel of the enterprise app: the signed-in user's enterprise bindings."""
+
+from django.template.loader import render_to_string
+
+from onezone.enterprises.selectors import memberships_of
+
+
+def bindings_panel(request) -> str:
+    memberships = list(memberships_of(user=request.user))
+    if not memberships:
+        return ""
+    return render_to_string(
+        "enterprises/_bindings_panel.html", {"memberships": memberships}, request=request
+    )
