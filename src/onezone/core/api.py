@@ -1,15 +1,37 @@
 """The API's shell: bearer-token auth, error shapes of docs/api.md, pagination."""
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 
 from onezone.core.errors import ConflictError, validation_errors
 from onezone.core.tokens import token_user
+
+# Larger numbers in a query are invalid input (422), not a database integer overflow (500).
+LARGEST_QUERY_NUMBER = 2**62
+
+# A database id given as a query filter, e.g. `?body=3`.
+DatabaseId = Annotated[int, Field(ge=1, le=LARGEST_QUERY_NUMBER)]
+
+
+# The largest page one request may ask for; more is a 422, not a slow response.
+MAX_PAGE_SIZE = 500
+
+
+class Pagination(LimitOffsetPagination):
+    """ninja's limit/offset paging, with both numbers bounded (page size and database ints)."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0, le=LARGEST_QUERY_NUMBER)
 
 
 class BearerToken(HttpBearer):
@@ -20,8 +42,20 @@ class BearerToken(HttpBearer):
         return user
 
 
+PARAMETER_LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
 def _loc_to_field(loc) -> str:
-    parts = [str(part) for part in loc if part not in ("body", "query", "path", "payload")]
+    """("query", "limit") → "limit"; ("body", "payload", "name") → "name".
+
+    Only the leading location (and the body's parameter name) is dropped, so a field that is
+    itself called "body" or "path" keeps its name.
+    """
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in PARAMETER_LOCATIONS:
+        parts = parts[1:]
+        if loc[0] == "body" and parts[:1] == ["payload"]:
+            parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

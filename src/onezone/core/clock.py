@@ -3,7 +3,7 @@
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -15,6 +15,11 @@ _simulated_now: contextvars.ContextVar[datetime | None] = contextvars.ContextVar
 def now() -> datetime:
     """Current aware time: real time, or the simulated time set by `simulated_time`."""
     return _simulated_now.get() or timezone.now()
+
+
+def today() -> date:
+    """Today's date where the platform is (TIME_ZONE, Asia/Shanghai), not in UTC."""
+    return timezone.localdate(now())
 
 
 @contextmanager

@@ -3,11 +3,12 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from onezone.core import clock
-from onezone.core.audit import audit_record
+from onezone.core.audit import audit_record, audit_record_bulk
 from onezone.core.choices import OutboxChannel, OutboxStatus
 from onezone.core.models import Notification, OutboxMessage, Todo
 from onezone.core.sms import get_sms_backend
@@ -15,26 +16,55 @@ from onezone.core.sms import get_sms_backend
 RETRY_BASE_SECONDS = 30
 
 
-def notify(*, recipient, title: str, body: str = "", link: str = "") -> Notification:
-    """Put a message in a user's in-app inbox."""
-    return Notification.objects.create(
-        recipient=recipient, title=title[:200], body=body, link=link, created_at=clock.now()
-    )
+def notify(*, recipient, title: str, body: str = "", link: str = "", actor=None) -> Notification:
+    """Put a message in a user's in-app inbox (audited with the action that caused it)."""
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient, title=title[:200], body=body, link=link, created_at=clock.now()
+        )
+        audit_record(
+            actor=actor,
+            action="notification.create",
+            obj=notification,
+            after={"recipient": recipient.username, "title": notification.title},
+        )
+    return notification
 
 
 def notification_mark_read(*, notification: Notification, actor) -> Notification:
     if notification.recipient_id != actor.pk:
-        raise PermissionError("Only the recipient may mark a notification read.")
-    if notification.read_at is None:
-        notification.read_at = clock.now()
-        notification.save(update_fields=["read_at"])
+        raise PermissionDenied("Only the recipient may mark a notification read.")
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        if notification.read_at is None:
+            notification.read_at = clock.now()
+            notification.save(update_fields=["read_at"])
+            audit_record(
+                actor=actor,
+                action="notification.read",
+                obj=notification,
+                after={"read_at": notification.read_at},
+            )
     return notification
 
 
 def notifications_mark_all_read(*, actor) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
-        read_at=clock.now()
-    )
+    with transaction.atomic():
+        unread = Notification.objects.select_for_update().filter(
+            recipient=actor, read_at__isnull=True
+        )
+        ids = list(unread.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        moment = clock.now()
+        Notification.objects.filter(pk__in=ids).update(read_at=moment)
+        audit_record_bulk(
+            actor=actor,
+            action="notification.read_all",
+            object_type="core.notification",
+            rows=[{"id": pk, "read_at": moment} for pk in ids],
+        )
+    return len(ids)
 
 
 def todo_create(
@@ -63,7 +93,7 @@ def todo_complete(*, todo: Todo, actor) -> Todo:
     with transaction.atomic():
         todo = Todo.objects.select_for_update().get(pk=todo.pk)
         if todo.assignee_id != actor.pk:
-            raise PermissionError("Only the assignee may complete a to-do.")
+            raise PermissionDenied("Only the assignee may complete a to-do.")
         if todo.done_at is None:
             todo.done_at = clock.now()
             todo.save(update_fields=["done_at"])

@@ -1,8 +1,9 @@
 """Enterprise API: the enterprises the caller may see."""
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from onezone.core.api import Pagination
 from onezone.enterprises import selectors
 
 router = Router(tags=["enterprises"])
@@ -20,7 +21,7 @@ class EnterpriseOut(Schema):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_enterprises(request, search: str = "", zone: str = ""):
     return selectors.enterprise_list(actor=request.user, search=search, zone_code=zone)
 

@@ -19,7 +19,8 @@ from onezone.enterprises.access import can_decide_membership
 from onezone.enterprises.choices import MembershipStatus
 from onezone.enterprises.models import Enterprise, EnterpriseMembership
 from onezone.enterprises.uscc import uscc_clean
-from onezone.org.models import RoleAssignment, Zone
+from onezone.org.access import zone_officers_of
+from onezone.org.models import Zone
 from onezone.org.services import PHONE_PATTERN, role_assign
 
 ENTERPRISE_FIELDS = ("uscc", "name", "zone", "uscc_override_reason")
@@ -116,12 +117,8 @@ def enterprise_signup(
 
 
 def _ask_zone_officers(membership: EnterpriseMembership) -> None:
-    officers = {
-        assignment.user
-        for assignment in RoleAssignment.objects.filter(
-            role=Role.ZONE_OFFICER, zone=membership.zone
-        ).select_related("user")
-    }
+    # Everyone who may decide the binding, however their zone-officer role is scoped.
+    officers = zone_officers_of(membership.zone)
     link = reverse("enterprises:membership_list")
     title = _("Confirm that %(user)s acts for %(name)s") % {
         "user": membership.user.full_name,
@@ -209,6 +206,7 @@ def membership_confirm(*, actor, membership: EnterpriseMembership) -> Enterprise
             recipient=membership.user,
             title=_("Your account now acts for %(name)s") % {"name": enterprise.name},
             link=reverse("home"),
+            actor=actor,
         )
     return membership
 
@@ -226,6 +224,7 @@ def membership_reject(
             title=_("Your enterprise binding was not confirmed"),
             body=membership.decision_note,
             link=reverse("home"),
+            actor=actor,
         )
     return membership
 

@@ -87,6 +87,25 @@ def zone_officer_zone_ids(user) -> set[int]:
     return zone_ids_for(user, roles={Role.ZONE_OFFICER, Role.ADMINISTRATOR})
 
 
+def zone_officers_of(zone: Zone):
+    """Active users acting as zone officers in `zone`, by the same coverage as zone_ids_for
+    (a zone, its committee or merged lead bureau, one of their units, a unit stationed there,
+    or the whole district)."""
+    from django.contrib.auth import get_user_model
+
+    covering = (
+        Q(scope_kind=ScopeKind.DISTRICT)
+        | Q(scope_kind=ScopeKind.ZONE, zone=zone)
+        | Q(scope_kind=ScopeKind.BODY, body__zone=zone)
+        | Q(scope_kind=ScopeKind.BODY, body__merged_with__zone=zone)
+        | Q(scope_kind=ScopeKind.UNIT, unit__body__zone=zone)
+        | Q(scope_kind=ScopeKind.UNIT, unit__body__merged_with__zone=zone)
+        | Q(scope_kind=ScopeKind.UNIT, unit__stationed_in=zone)
+    )
+    user_ids = RoleAssignment.objects.filter(covering, role=Role.ZONE_OFFICER).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
+
+
 def people_filter_for(user) -> Q:
     """Row filter on Person for the user: everyone for staff, nobody otherwise."""
     return Q() if org_visibility(user).can_see_people else Q(pk__in=[])
@@ -101,4 +120,5 @@ __all__ = [
     "role_names_of",
     "zone_ids_for",
     "zone_officer_zone_ids",
+    "zone_officers_of",
 ]

@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from onezone.core.api import DatabaseId, Pagination
 from onezone.core.masking import mask_id_number, mask_phone
 from onezone.org import selectors
 from onezone.org.access import org_visibility
@@ -126,7 +127,7 @@ def _zone_out(zone, shares) -> dict:
 
 
 @router.get("/zones", response=list[ZoneOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_zones(request, search: str = ""):
     shares = selectors.zone_shares_by_zone()
     empty = selectors.ZoneShares(0, 0, 0)
@@ -141,7 +142,7 @@ def get_zone(request, zone_id: int):
 
 
 @router.get("/bodies", response=list[BodyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_bodies(request, kind: str = "", zone: str = "", search: str = ""):
     return selectors.body_list(actor=request.user, kind=kind, zone_code=zone, search=search)
 
@@ -152,10 +153,10 @@ def get_body(request, body_id: int):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(
     request,
-    body: int | None = None,
+    body: DatabaseId | None = None,
     zone: str = "",
     kind: str = "",
     front_line: bool | None = None,
@@ -177,8 +178,8 @@ def get_unit(request, unit_id: int):
 
 
 @router.get("/people", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
-def list_people(request, search: str = "", body: int | None = None, zone: str = ""):
+@paginate(Pagination)
+def list_people(request, search: str = "", body: DatabaseId | None = None, zone: str = ""):
     return selectors.person_list(actor=request.user, search=search, body_id=body, zone_code=zone)
 
 

@@ -16,7 +16,7 @@ from onezone.org.models import Body, Person, Post, RoleAssignment, Unit, Zone
 
 def active_posts(on=None) -> QuerySet[Post]:
     """Posts held on a date (today by default): started, and not yet ended."""
-    day = on or clock.now().date()
+    day = on or clock.today()
     return Post.objects.filter(Q(end_on__isnull=True) | Q(end_on__gte=day), start_on__lte=day)
 
 

@@ -135,7 +135,7 @@ def body_update(*, actor, body: Body, **data) -> Body:
         _validate_body(body)
         _full_clean(body)
         if "headcount_quota" in data:
-            use = _peak_quota_use(body, clock.now().date())
+            use = _peak_quota_use(body, clock.today())
             if use.used > use.quota:
                 raise _invalid(
                     "headcount_quota",
@@ -334,7 +334,7 @@ def post_end(*, actor, post: Post, end_on: date) -> Post:
     _require_manager(actor)
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
-        if post.end_on is not None and post.end_on <= clock.now().date():
+        if post.end_on is not None and post.end_on <= clock.today():
             raise ConflictError(_("This post has already ended."))
         if end_on < post.start_on:
             raise _invalid("end_on", _("A post cannot end before it starts."), "before_start")

@@ -302,7 +302,7 @@ def _render_person(request, person, revealed: dict | None):
         "can_manage": can_manage_org(request.user),
         "is_cross_appointed": _is_cross_appointed(person),
         "posts": selectors.posts_of_person(person=person),
-        "today": clock.now().date(),
+        "today": clock.today(),
         **_history(request.user, person),
     }
     return render(request, "org/person_detail.html", context)
@@ -367,7 +367,7 @@ def person_update(request, pk: int):
 def post_create(request, pk: int):
     _require_manager(request.user)
     person = selectors.person_get(actor=request.user, pk=pk)
-    initial = {"unit": request.GET.get("unit"), "start_on": clock.now().date()}
+    initial = {"unit": request.GET.get("unit"), "start_on": clock.today()}
     return _form_page(
         request,
         forms.PostForm(request.POST or None, actor=request.user, initial=initial),
