@@ -32,7 +32,7 @@ def fill(po_text: str, table: dict[str, str]) -> tuple[str, list[str]]:
             if re.search(r'^msgstr(\[0\])? ""\s*$', entry, re.M) and "fuzzy" not in entry:
                 missing.append(source)
             continue
-        entry = entry.replace("#, fuzzy\n", "")
+        entry = re.sub(r"^#\| .*\n", "", entry.replace("#, fuzzy\n", ""), flags=re.M)
         entry = re.sub(r'^msgstr ".*"(\n".*")*', "msgstr " + _quote(translation), entry,
                        flags=re.M)
         entry = re.sub(r'^msgstr\[0\] ".*"(\n".*")*', "msgstr[0] " + _quote(translation), entry,
