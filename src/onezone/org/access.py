@@ -7,7 +7,7 @@ from django.db.models import Q
 from onezone.core.access import is_administrator, is_staff_member, role_names
 from onezone.core.choices import Role, ScopeKind
 from onezone.org.choices import BodyKind
-from onezone.org.models import Body, RoleAssignment, Zone
+from onezone.org.models import Body, RoleAssignment, Unit, Zone
 
 
 def role_names_of(user) -> set[str]:
@@ -61,11 +61,19 @@ def zone_ids_for(user, roles: set[str] | None = None) -> set[int]:
 
 
 def _zones_of_body(body: Body) -> set[int]:
+    """A committee or its merged lead bureau covers its zone; any other bureau covers the zones
+    its units are stationed in or serve (functional and sectoral bureaus work there)."""
     if body.kind == BodyKind.ZONE_COMMITTEE:
         return {body.zone_id}
     if body.merged_with_id:
         return {body.merged_with.zone_id}
-    return set()
+    return _zones_of_units(Unit.objects.filter(body=body))
+
+
+def _zones_of_units(units) -> set[int]:
+    stationed = units.exclude(stationed_in=None).values_list("stationed_in", flat=True)
+    served = units.values_list("serves_zones", flat=True)
+    return {zone_id for zone_id in [*stationed, *served] if zone_id is not None}
 
 
 def _zones_of_assignment(assignment: RoleAssignment) -> set[int]:
@@ -75,10 +83,9 @@ def _zones_of_assignment(assignment: RoleAssignment) -> set[int]:
         return _zones_of_body(assignment.body)
     if assignment.scope_kind == ScopeKind.UNIT:
         unit = assignment.unit
-        zones = _zones_of_body(unit.body)
-        if unit.stationed_in_id:
-            zones.add(unit.stationed_in_id)
-        return zones
+        if unit.body.kind == BodyKind.ZONE_COMMITTEE or unit.body.merged_with_id:
+            return _zones_of_body(unit.body)
+        return _zones_of_units(Unit.objects.filter(pk=unit.pk))
     return set()
 
 
@@ -89,8 +96,8 @@ def zone_officer_zone_ids(user) -> set[int]:
 
 def zone_officers_of(zone: Zone):
     """Active users acting as zone officers in `zone`, by the same coverage as zone_ids_for
-    (a zone, its committee or merged lead bureau, one of their units, a unit stationed there,
-    or the whole district)."""
+    (a zone, its committee or merged lead bureau, one of their units, a bureau or unit
+    stationed in or serving it, or the whole district)."""
     from django.contrib.auth import get_user_model
 
     covering = (
@@ -101,6 +108,9 @@ def zone_officers_of(zone: Zone):
         | Q(scope_kind=ScopeKind.UNIT, unit__body__zone=zone)
         | Q(scope_kind=ScopeKind.UNIT, unit__body__merged_with__zone=zone)
         | Q(scope_kind=ScopeKind.UNIT, unit__stationed_in=zone)
+        | Q(scope_kind=ScopeKind.UNIT, unit__serves_zones=zone)
+        | Q(scope_kind=ScopeKind.BODY, body__units__stationed_in=zone)
+        | Q(scope_kind=ScopeKind.BODY, body__units__serves_zones=zone)
     )
     user_ids = RoleAssignment.objects.filter(covering, role=Role.ZONE_OFFICER).values("user_id")
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk")

@@ -132,8 +132,16 @@ def test_it_covers_the_managed_zone_of_a_committee_or_its_merged_lead_bureau(wor
     assert zone_ids_for(lead_officer) == {world.zone_a.pk}
 
 
-def test_it_covers_no_zone_for_a_bureau_that_manages_none(world):
+def test_it_covers_no_zone_for_a_bureau_without_units_in_any_zone(world):
     assert zone_ids_for(world.bureau_officer) == set()
+
+
+def test_it_covers_the_zones_a_bureaus_units_are_stationed_in_or_serve(world, unit_factory):
+    unit_factory(world.functional, UnitKind.PARK_SERVICE, stationed_in=world.zone_b)
+    unit_factory(world.functional, UnitKind.OTHER, front_line=False)
+    assert zone_ids_for(world.bureau_officer) == {world.zone_b.pk}
+    unit_factory(world.functional, UnitKind.INVESTMENT_PROMOTION, serves_zones=[world.zone_a])
+    assert zone_ids_for(world.bureau_officer) == {world.zone_a.pk, world.zone_b.pk}
 
 
 def test_it_covers_the_zone_a_unit_belongs_to_or_is_stationed_in(world, unit_factory):
@@ -150,7 +158,7 @@ def test_it_covers_the_zone_a_unit_belongs_to_or_is_stationed_in(world, unit_fac
     assert zones_of(committee_unit) == {world.zone_a.pk}
     assert zones_of(lead_unit) == {world.zone_a.pk}
     assert zones_of(stationed) == {world.zone_b.pk}
-    assert zones_of(serving) == set()
+    assert zones_of(serving) == {world.zone_a.pk}
 
 
 def test_it_adds_up_the_zones_of_several_assignments(world):
@@ -189,10 +197,12 @@ def test_it_finds_the_zone_officers_of_a_zone_however_their_role_is_scoped(world
         assigned(world, Role.ZONE_OFFICER, ScopeKind.UNIT, committee_unit),
         assigned(world, Role.ZONE_OFFICER, ScopeKind.UNIT, stationed),
         assigned(world, Role.ZONE_OFFICER, ScopeKind.DISTRICT),
+        # The functional bureau has a unit stationed in zone A, so its whole-body scope covers A.
+        assigned(world, Role.ZONE_OFFICER, ScopeKind.BODY, world.functional),
     ]
     not_covering = [
         world.officer_b,
-        assigned(world, Role.ZONE_OFFICER, ScopeKind.BODY, world.functional),
+        assigned(world, Role.ZONE_OFFICER, ScopeKind.BODY, world.sectoral),
         assigned(world, Role.ZONE_OFFICER, ScopeKind.UNIT, elsewhere),
         assigned(world, Role.LIAISON, ScopeKind.ZONE, world.zone_a),
     ]
