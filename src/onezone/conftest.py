@@ -5,8 +5,10 @@ different zone), an officer of zone A and of zone B, a bureau officer, a leader,
 administrator, a founder and a user with no role.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,6 +22,44 @@ PASSWORD = "Persona-Pass-2026"
 # Valid unified social credit codes (checksums verified with python-stdnum).
 USCC_A = "91510116MA61XY000Q"
 USCC_B = "91510116MA6CK3DX2J"
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+skip_without_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium"
+)
+
+
+@pytest.fixture
+def browser_page():
+    """A Playwright page in Debian's Chromium (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def browser_login(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
 
 
 @pytest.fixture(autouse=True)

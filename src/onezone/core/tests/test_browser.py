@@ -1,45 +1,17 @@
 """Browser test: an administrator logs in and opens a zone page, in Debian's Chromium."""
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from onezone.conftest import browser_login, skip_without_chromium
 from onezone.org import services as org
 from onezone.org.choices import BodyKind, UnitKind
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "Browser-Pass-2026"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium"),
-]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
+pytestmark = [pytest.mark.browser, skip_without_chromium]
 
 
 @pytest.fixture
@@ -83,11 +55,7 @@ def test_it_logs_in_as_administrator_and_opens_a_zone_page(
     live_server, browser_page, zone_with_team
 ):
     page = browser_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "admin", PASSWORD)
     page.click("#main-nav >> text=功能区")
     page.click("text=成都芯谷")
     page.wait_for_selector("#zone-shares")
