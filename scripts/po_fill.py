@@ -19,6 +19,7 @@ def _quote(text: str) -> str:
 
 def fill(po_text: str, table: dict[str, str]) -> tuple[str, list[str]]:
     entries = po_text.split("\n\n")
+    entries[0] = entries[0].replace("#, fuzzy\n", "")  # makemessages marks the header fuzzy
     missing = []
     for index, entry in enumerate(entries):
         match = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
