@@ -18,7 +18,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	touch $@
 
-install: $(VENV)/.installed assets
+install: $(VENV)/.installed assets .env
+
+# Development settings for this checkout (never used in production, ignored by git).
+.env:
+	printf '# Settings of this development checkout; the real environment wins.\nONEZONE_DEBUG=1\n' > $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -5,11 +5,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from onezone.envconfig import database_config, env_bool, env_int, env_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("ONEZONE_HOME", Path.cwd())).resolve()
+# A developer checkout keeps its settings in BASE_DIR/.env (`make install` writes one with
+# ONEZONE_DEBUG=1); variables really set in the environment always win. Production has none.
+load_dotenv(BASE_DIR / ".env", override=False)
 VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env_bool("ONEZONE_DEBUG", False)

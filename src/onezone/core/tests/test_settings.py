@@ -199,3 +199,11 @@ def test_it_refuses_to_start_with_an_unsupported_database(tmp_path):
 
     assert result.returncode != 0
     assert "ONEZONE_DATABASE_URL scheme 'mysql' is not supported" in result.stderr
+
+
+def test_it_reads_a_checkouts_dotenv_but_lets_the_environment_win(tmp_path):
+    (tmp_path / ".env").write_text("ONEZONE_DEBUG=1\n")
+    assert _import_settings(tmp_path).returncode == 0
+    result = _import_settings(tmp_path, ONEZONE_DEBUG="0")
+    assert result.returncode != 0
+    assert "ONEZONE_SECRET_KEY is required" in result.stderr
