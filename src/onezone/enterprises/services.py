@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from onezone.core import clock
 from onezone.core.access import require
 from onezone.core.audit import audit_record, snapshot
-from onezone.core.choices import Role, ScopeKind
+from onezone.core.choices import Role
 from onezone.core.errors import ConflictError
 from onezone.core.notifications import notify, todo_create
 from onezone.enterprises.access import can_decide_membership
@@ -21,7 +21,7 @@ from onezone.enterprises.models import Enterprise, EnterpriseMembership
 from onezone.enterprises.uscc import uscc_clean
 from onezone.org.access import zone_officers_of
 from onezone.org.models import Zone
-from onezone.org.services import PHONE_PATTERN, role_assign
+from onezone.org.services import PHONE_PATTERN, role_grant_at_signup
 
 ENTERPRISE_FIELDS = ("uscc", "name", "zone", "uscc_override_reason")
 MEMBERSHIP_FIELDS = ("status", "enterprise", "decided_by", "decided_at", "decision_note")
@@ -92,7 +92,7 @@ def enterprise_signup(
             errors.update(error.error_dict)
         if errors:
             raise ValidationError(errors)
-        role_assign(actor=None, user=user, role=Role.ENTERPRISE, scope_kind=ScopeKind.ENTERPRISE)
+        role_grant_at_signup(user=user, role=Role.ENTERPRISE)
         membership = EnterpriseMembership.objects.create(
             user=user,
             uscc=code,
@@ -140,7 +140,7 @@ def founder_signup(*, username: str, password: str, full_name: str, phone: str):
         user = _create_account(
             username=username, password=password, full_name=full_name, phone=phone
         )
-        role_assign(actor=None, user=user, role=Role.FOUNDER, scope_kind=ScopeKind.ENTERPRISE)
+        role_grant_at_signup(user=user, role=Role.FOUNDER)
         audit_record(
             actor=user,
             action="founder.signup",

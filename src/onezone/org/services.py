@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -357,9 +357,24 @@ SCOPE_FIELDS = {ScopeKind.ZONE: "zone", ScopeKind.BODY: "body", ScopeKind.UNIT: 
 SCOPE_MODELS = {ScopeKind.ZONE: Zone, ScopeKind.BODY: Body, ScopeKind.UNIT: Unit}
 
 
+SELF_SERVICE_ROLES = frozenset({Role.ENTERPRISE, Role.FOUNDER})
+
+
 def role_assign(*, actor, user, role: str, scope_kind: str, scope=None) -> RoleAssignment:
-    """Give a user a role over a scope; enterprise scopes are bound by the enterprise app."""
-    require(can_manage_org(actor) or actor is None, _("Only administrators may assign roles."))
+    """An administrator gives a user a role over a scope."""
+    require(can_manage_org(actor), _("Only administrators may assign roles."))
+    return _role_save(actor=actor, user=user, role=role, scope_kind=scope_kind, scope=scope)
+
+
+def role_grant_at_signup(*, user, role: str) -> RoleAssignment:
+    """The public side's own role, given by sign-up itself (the user is the actor): enterprise
+    staff and founders act within their own enterprise scope, nothing else."""
+    if role not in SELF_SERVICE_ROLES:
+        raise PermissionDenied(_("Only administrators may assign roles."))
+    return _role_save(actor=user, user=user, role=role, scope_kind=ScopeKind.ENTERPRISE)
+
+
+def _role_save(*, actor, user, role: str, scope_kind: str, scope=None) -> RoleAssignment:
     if role not in Role.values:
         raise _invalid("role", _("Unknown role."), "unknown_role")
     if scope_kind not in ScopeKind.values:

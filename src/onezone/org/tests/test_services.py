@@ -825,3 +825,21 @@ def test_it_lets_only_administrators_write(world, unit_factory, post_factory, se
         with pytest.raises(PermissionDenied):
             call(getattr(world, persona))
         assert _org_rows() == before, persona
+
+
+def test_it_refuses_a_role_assignment_without_an_administrator(world):
+    before = RoleAssignment.objects.count()
+    with pytest.raises(PermissionDenied):
+        org.role_assign(
+            actor=None, user=world.nobody, role=Role.LEADER, scope_kind=ScopeKind.DISTRICT
+        )
+    assert RoleAssignment.objects.count() == before
+
+
+def test_it_grants_only_self_service_roles_at_signup(world):
+    before = RoleAssignment.objects.count()
+    with pytest.raises(PermissionDenied):
+        org.role_grant_at_signup(user=world.nobody, role=Role.ADMINISTRATOR)
+    assert RoleAssignment.objects.count() == before
+    assignment = org.role_grant_at_signup(user=world.nobody, role=Role.FOUNDER)
+    assert (assignment.role, assignment.scope_kind) == (Role.FOUNDER, ScopeKind.ENTERPRISE)
