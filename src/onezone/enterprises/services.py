@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -21,7 +20,7 @@ from onezone.enterprises.models import Enterprise, EnterpriseMembership
 from onezone.enterprises.uscc import uscc_clean
 from onezone.org.access import zone_officers_of
 from onezone.org.models import Zone
-from onezone.org.services import PHONE_PATTERN, role_grant_at_signup
+from onezone.org.services import account_errors, role_grant_at_signup
 
 ENTERPRISE_FIELDS = ("uscc", "name", "zone", "uscc_override_reason")
 MEMBERSHIP_FIELDS = ("status", "enterprise", "decided_by", "decided_at", "decision_note")
@@ -34,23 +33,8 @@ def _invalid(field: str, message: str, code: str) -> ValidationError:
 
 
 def _create_account(*, username: str, password: str, full_name: str, phone: str):
-    User = get_user_model()
-    errors = {}
-    if not username.strip():
-        errors["username"] = ValidationError(_("Choose a username."), code="required")
-    elif User.objects.filter(username__iexact=username.strip()).exists():
-        errors["username"] = ValidationError(_("This username is taken."), code="taken")
-    if not full_name.strip():
-        errors["full_name"] = ValidationError(_("Enter your name."), code="required")
-    if not PHONE_PATTERN.match(phone or ""):
-        errors["phone"] = ValidationError(
-            _("Enter an 11-digit mobile number."), code="invalid_phone"
-        )
-    user = User(username=username.strip(), full_name=full_name.strip(), phone=phone)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        errors["password"] = error.error_list
+    user = get_user_model()(username=username.strip(), full_name=full_name.strip(), phone=phone)
+    errors = account_errors(user, password, mobile_required=True)
     if errors:
         raise ValidationError(errors)
     user.set_password(password)

@@ -35,6 +35,7 @@ POST_FIELDS = (
     "quota_override_reason",
 )
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 
 
 def _invalid(field: str, message: str, code: str) -> ValidationError:
@@ -436,7 +437,8 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
 USER_FIELDS = ("username", "full_name", "phone", "email", "is_active")
 
 
-def _user_errors(user, password: str) -> dict:
+def account_errors(user, password: str, *, mobile_required: bool = False) -> dict:
+    """Field errors of a new account (staff created here, enterprise users at sign-up)."""
     errors = {}
     if not user.username:
         errors["username"] = [ValidationError(_("Choose a username."), code="required")]
@@ -444,7 +446,11 @@ def _user_errors(user, password: str) -> dict:
         errors["username"] = [ValidationError(_("This username is taken."), code="taken")]
     if not user.full_name:
         errors["full_name"] = [ValidationError(_("Enter the person's name."), code="required")]
-    if user.phone and not PHONE_PATTERN.match(user.phone):
+    if mobile_required and not MOBILE_PATTERN.match(user.phone or ""):
+        errors["phone"] = [
+            ValidationError(_("Enter an 11-digit mobile number."), code="invalid_phone")
+        ]
+    elif user.phone and not PHONE_PATTERN.match(user.phone):
         errors["phone"] = [
             ValidationError(
                 _("Enter an 11-digit mobile number or a landline such as 028-12345678."),
@@ -474,7 +480,7 @@ def user_create(
         phone=phone.strip(),
         email=email.strip(),
     )
-    errors = _user_errors(user, password)
+    errors = account_errors(user, password)
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
