@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-BENCHMARKS = ["bench.audit", "bench.shares"]
+BENCHMARKS = ["bench.audit", "bench.shares", "bench.clock"]
 
 
 def setup_django() -> None:

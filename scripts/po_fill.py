@@ -33,7 +33,8 @@ def fill(po_text: str, table: dict[str, str]) -> tuple[str, list[str]]:
             if re.search(r'^msgstr(\[0\])? ""\s*$', entry, re.M) and "fuzzy" not in entry:
                 missing.append(source)
             continue
-        entry = re.sub(r"^#\| .*\n", "", entry.replace("#, fuzzy\n", ""), flags=re.M)
+        entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)
+        entry = re.sub(r"^#, fuzzy, ", "#, ", entry.replace("#, fuzzy\n", ""), flags=re.M)
         entry = re.sub(r'^msgstr ".*"(\n".*")*', "msgstr " + _quote(translation), entry,
                        flags=re.M)
         entry = re.sub(r'^msgstr\[0\] ".*"(\n".*")*', "msgstr[0] " + _quote(translation), entry,

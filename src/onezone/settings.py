@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "onezone.org",
+    "onezone.register",
     "onezone.enterprises",
     "onezone.demo",
 ]
@@ -170,3 +171,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Panels the domain apps add to the home page (dotted paths of functions(request) -> html).
 ONEZONE_HOME_PANELS = ["onezone.enterprises.panels.bindings_panel"]
+
+# Office hours of a working day (Asia/Shanghai), as ordered (start, end) sessions.
+ONEZONE_OFFICE_HOURS = [("09:00", "12:00"), ("13:30", "17:30")]
+# A clock turns amber when the remaining share of its limit is at most this (red when overdue).
+ONEZONE_CLOCK_TRAFFIC_LIGHT = {"amber_remaining_share": 0.25}

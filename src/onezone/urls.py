@@ -16,6 +16,7 @@ def api_not_found(request, rest: str = ""):
 urlpatterns = [
     path("", include("onezone.core.urls")),
     path("org/", include("onezone.org.urls")),
+    path("register/", include("onezone.register.urls")),
     path("enterprises/", include("onezone.enterprises.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

@@ -47,3 +47,22 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    HOURS = "hours", _("hours")
+
+
+class PauseReason(models.TextChoices):
+    CORRECTION = "correction", _("Correction requested")
+    SPECIAL_PROCEDURE = "special_procedure", _("Special procedure")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class TrafficLight(models.TextChoices):
+    GREEN = "green", _("On track")
+    AMBER = "amber", _("Due soon")
+    RED = "red", _("Overdue")

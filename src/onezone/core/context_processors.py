@@ -14,6 +14,9 @@ def _navigation(user) -> list[dict]:
     if user.is_authenticated:
         items.append({"label": _("Zones"), "url": reverse("org:zone_list"), "key": "zones"})
         items.append({"label": _("Bodies"), "url": reverse("org:body_list"), "key": "bodies"})
+        items.append(
+            {"label": _("Who handles it"), "url": reverse("register:lookup"), "key": "register"}
+        )
     if is_staff_member(user):
         items.append({"label": _("People"), "url": reverse("org:person_list"), "key": "people"})
         items.append(
@@ -36,6 +39,13 @@ def _navigation(user) -> list[dict]:
             {"label": _("Users and roles"), "url": reverse("org:user_list"), "key": "users"}
         )
         items.append({"label": _("Audit trail"), "url": reverse("audit_log"), "key": "audit"})
+        items.append(
+            {
+                "label": _("Working-day calendar"),
+                "url": reverse("calendar_today"),
+                "key": "calendar",
+            }
+        )
     return items
 
 

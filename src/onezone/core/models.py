@@ -1,10 +1,11 @@
-"""Core tables: users, the audit chain, notifications, API tokens, the scheduler lease."""
+"""Core tables: users, the audit chain, notifications, API tokens, the scheduler lease, the
+working-day calendar and case clocks."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onezone.core.choices import OutboxChannel, OutboxStatus
+from onezone.core.choices import OutboxChannel, OutboxStatus, PauseReason, TimeUnit
 
 
 class User(AbstractUser):
@@ -209,3 +210,107 @@ class SiteFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class CalendarOverride(models.Model):
+    """An administrator's ruling on one date; it wins over the `chinesecalendar` package."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    reason = models.CharField(_("reason"), max_length=200)
+    set_by = models.ForeignKey(
+        "core.User", verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'working' if self.is_working else 'non-working'}"
+
+
+class CalendarYearConfirmation(models.Model):
+    """An administrator's statement that a year the package does not cover is complete."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    confirmed_by = models.ForeignKey(
+        "core.User", verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year confirmation")
+        verbose_name_plural = _("calendar year confirmations")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Clock(models.Model):
+    """The time limit of one case, named by a generic reference (core imports no domain app)."""
+
+    object_type = models.CharField(_("object type"), max_length=80)
+    object_id = models.CharField(_("object id"), max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    limit_amount = models.DecimalField(_("limit"), max_digits=9, decimal_places=2)
+    limit_unit = models.CharField(_("unit"), max_length=20, choices=TimeUnit.choices)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+
+    def __str__(self) -> str:
+        limit = f"{self.limit_amount} {self.limit_unit}"
+        return f"{self.object_type}:{self.object_id} {self.purpose} {limit}"
+
+
+class ClockPause(models.Model):
+    """Time that does not count (correction, special procedure, suspension); open while
+    `ended_at` is empty."""
+
+    clock = models.ForeignKey(
+        Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("to"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=PauseReason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.started_at}–{self.ended_at or '…'}"
+
+
+class ClockExtension(models.Model):
+    """More time granted, in the clock's own unit, with the reason and who approved it."""
+
+    clock = models.ForeignKey(
+        Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=9, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=200)
+    approver = models.ForeignKey(
+        "core.User", verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"))
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        verbose_name = _("clock extension")
+        verbose_name_plural = _("clock extensions")
+
+    def __str__(self) -> str:
+        return f"+{self.amount} ({self.reason})"

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from onezone.core import views
+from onezone.core import calendar_views, views
 from onezone.core.forms import OutboxPasswordResetForm
 
 urlpatterns = [
@@ -14,6 +14,19 @@ urlpatterns = [
     path("todos/", views.todo_list, name="todo_list"),
     path("todos/<int:pk>/done/", views.todo_done, name="todo_done"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("calendar/", calendar_views.calendar_year, name="calendar_today"),
+    path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar_year"),
+    path("calendar/overrides/", calendar_views.calendar_override_add, name="calendar_override_add"),
+    path(
+        "calendar/overrides/<str:day>/remove/",
+        calendar_views.calendar_override_remove,
+        name="calendar_override_remove",
+    ),
+    path(
+        "calendar/<int:year>/confirm/",
+        calendar_views.calendar_year_confirm,
+        name="calendar_year_confirm",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

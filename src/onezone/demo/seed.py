@@ -16,7 +16,7 @@ from onezone.core import clock
 from onezone.core.audit import audit_record
 from onezone.core.choices import Role, ScopeKind
 from onezone.core.models import SiteFlag
-from onezone.demo import orgchart
+from onezone.demo import orgchart, register_data
 from onezone.enterprises import services as enterprise_services
 from onezone.org import services as org
 from onezone.org.choices import BodyKind, UnitKind
@@ -57,6 +57,7 @@ class DemoSeeder:
         self.report = SeedReport()
         self.admin = None
         self.person_counter = 0
+        self.unit_counter = 0
         self.stdout = stdout
 
     # ---- entry point --------------------------------------------------------------------
@@ -74,6 +75,7 @@ class DemoSeeder:
         for spec in orgchart.OTHER_BODIES:
             self._other_body(spec)
         self._demo_logins(zones)
+        register_data.seed_register(self)
         self._flag_demo()
         return self.report
 
@@ -124,6 +126,8 @@ class DemoSeeder:
         stationed_in: Zone | None = None,
         serves_zones=(),
     ) -> Unit:
+        # Numbered in plan order, so a second run would give every unit the same line.
+        self.unit_counter += 1
         unit = Unit.objects.filter(body=body, name=name).first()
         if unit:
             return unit
@@ -136,6 +140,7 @@ class DemoSeeder:
                 front_line=front_line,
                 stationed_in=stationed_in,
                 serves_zones=list(serves_zones),
+                phone=f"028-8579{self.unit_counter:04d}",
             )
         self.report.count("units")
         return unit

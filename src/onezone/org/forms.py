@@ -79,6 +79,7 @@ class UnitForm(forms.Form):
         help_text=_("Zones a sectoral bureau's unit serves (investment promotion sections)."),
     )
     front_line = forms.BooleanField(label=_("Front line"), required=False)
+    phone = forms.CharField(label=_("Office phone"), max_length=20, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

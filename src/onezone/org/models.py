@@ -91,6 +91,12 @@ class Unit(models.Model):
         Zone, verbose_name=_("serves zones"), blank=True, related_name="serving_units"
     )
     front_line = models.BooleanField(_("front line"), default=False)
+    phone = models.CharField(
+        _("office phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("The unit's public office line, shown to enterprises."),
+    )
 
     class Meta:
         ordering = ["body__name", "name"]

@@ -23,7 +23,7 @@ from onezone.org.selectors import quota_pool, quota_use
 
 ZONE_FIELDS = ("code", "name", "name_en", "industry_focus", "description")
 BODY_FIELDS = ("name", "short_name", "kind", "zone", "merged_with", "headcount_quota")
-UNIT_FIELDS = ("body", "name", "kind", "stationed_in", "front_line")
+UNIT_FIELDS = ("body", "name", "kind", "stationed_in", "front_line", "phone")
 PERSON_FIELDS = ("name", "staff_number", "phone", "id_number", "user", "is_synthetic")
 POST_FIELDS = (
     "person",
@@ -168,6 +168,12 @@ def _validate_unit(unit: Unit) -> None:
     if unit.stationed_in_id and unit.body.kind == BodyKind.ZONE_COMMITTEE:
         raise _invalid(
             "stationed_in", _("A committee's own unit is not stationed anywhere."), "committee_unit"
+        )
+    if unit.phone and not PHONE_PATTERN.match(unit.phone):
+        raise _invalid(
+            "phone",
+            _("Enter an 11-digit mobile number or a landline such as 028-12345678."),
+            "invalid_phone",
         )
 
 

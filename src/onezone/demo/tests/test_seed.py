@@ -95,3 +95,20 @@ def test_it_leaves_an_intact_audit_chain(seeded, db):
     result = audit_verify()
     assert result.is_intact
     assert result.checked == AuditEvent.objects.count()
+
+
+def test_it_gives_174_enterprise_related_service_matters_a_holder_in_every_zone(seeded, db):
+    from onezone.core import clock
+    from onezone.register.choices import MatterKind
+    from onezone.register.lint import register_lint
+    from onezone.register.models import Matter
+    from onezone.register.routing import routes_for
+
+    services = Matter.objects.filter(
+        enterprise_related=True, kind__in=[MatterKind.APPROVAL, MatterKind.PUBLIC_SERVICE]
+    )
+    assert services.count() == 174
+    for zone in Zone.objects.all():
+        routes = routes_for(services, zone)
+        assert all(routes.values()), zone.code
+    assert register_lint(clock.today()).is_clean

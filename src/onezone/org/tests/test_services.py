@@ -244,6 +244,7 @@ def test_it_creates_a_unit_with_the_zones_it_serves(world):
             "kind": "investment_promotion",
             "stationed_in": None,
             "front_line": True,
+            "phone": "",
             "serves_zones": ["aviation", "chip_valley"],
         },
     )
