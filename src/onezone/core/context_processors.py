@@ -3,9 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from onezone.core import clock
 from onezone.core.access import is_administrator, is_staff_member, role_names
 from onezone.core.choices import Role
-from onezone.core.models import Notification, SiteFlag, Todo
+from onezone.core.models import CalendarYearConfirmation, Notification, SiteFlag, Todo
+from onezone.core.workcal import package_covers
 
 
 def _navigation(user) -> list[dict]:
@@ -49,6 +51,19 @@ def _navigation(user) -> list[dict]:
     return items
 
 
+def _unconfirmed_calendar_years() -> list[int]:
+    """This year and next, where the holiday package has no schedule and no administrator has
+    confirmed the calendar yet: deadlines there count weekends only."""
+    this_year = clock.today().year
+    uncovered = [year for year in (this_year, this_year + 1) if not package_covers(year)]
+    if not uncovered:
+        return []
+    confirmed = set(
+        CalendarYearConfirmation.objects.filter(year__in=uncovered).values_list("year", flat=True)
+    )
+    return [year for year in uncovered if year not in confirmed]
+
+
 def shell(request) -> dict:
     user = getattr(request, "user", None)
     is_demo = SiteFlag.objects.filter(key="synthetic_demo_data").exists()
@@ -60,4 +75,7 @@ def shell(request) -> dict:
         "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
         "open_todo_count": Todo.objects.filter(assignee=user, done_at__isnull=True).count(),
         "user_role_names": sorted(str(Role(name).label) for name in role_names(user)),
+        "unconfirmed_calendar_years": _unconfirmed_calendar_years()
+        if is_staff_member(user)
+        else [],
     }

@@ -1,8 +1,9 @@
 """Working-day calendar pages: the year view, overrides and year confirmation."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from django.urls import reverse
 
 from onezone.core import workcal
 from onezone.core.models import AuditEvent, CalendarOverride, CalendarYearConfirmation
@@ -117,3 +118,19 @@ def test_it_shows_the_nav_item_to_administrators_only(client, world):
     client.logout()
     _login(client, world.officer_a)
     assert 'href="/calendar/"' not in client.get("/").content.decode()
+
+
+def test_it_warns_staff_on_every_page_while_next_years_calendar_is_unconfirmed(client, world):
+    from onezone.core import calendar_services
+    from onezone.core.clock import simulated_time
+    from onezone.core.workcal import first_uncovered_year
+
+    year = first_uncovered_year()
+    client.force_login(world.leader)
+    with simulated_time(datetime(year - 1, 11, 27, 10, 0, tzinfo=UTC)):
+        assert f'id="calendar-warning-{year}"' in client.get(reverse("home")).content.decode()
+        client.force_login(world.enterprise_user)
+        assert "calendar-warning" not in client.get(reverse("home")).content.decode()
+        calendar_services.year_confirm(actor=world.admin, year=year)
+        client.force_login(world.leader)
+        assert "calendar-warning" not in client.get(reverse("home")).content.decode()
