@@ -1,19 +1,24 @@
 """Pages of the register: "who handles it" (public), a matter's entries, lint, Excel."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.forms.models import model_to_dict
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from onezone.core import clock
 from onezone.core.access import is_staff_member, require_visible
-from onezone.core.forms import add_service_errors, with_form_controls
+from onezone.core.errors import ConflictError
+from onezone.core.forms import add_service_errors, error_text, with_form_controls
 from onezone.core.masking import mask_phone
 from onezone.core.paging import paginate, render_list
 from onezone.org.access import can_manage_org, org_visibility
-from onezone.register import excel, forms, selectors
+from onezone.register import excel, forms, selectors, services
 from onezone.register.lint import register_lint
 from onezone.register.routing import routes_for
 
@@ -42,6 +47,7 @@ def lookup(request):
         "nav_active": "register",
         "form": with_form_controls(form),
         "zone": zone,
+        "can_manage": can_manage_org(request.user),
         **paginate(request, matters),
     }
     routes = routes_for(context["page_obj"], zone) if zone else {}
@@ -58,12 +64,136 @@ def lookup(request):
 
 def matter_detail(request, pk: int):
     matter = selectors.matter_get(actor=request.user, pk=pk)
+    entries = selectors.entries_of_matter(matter=matter)
     context = {
         "nav_active": "register",
         "matter": matter,
-        "entries": selectors.entries_of_matter(matter=matter),
+        "entries": entries,
+        "can_manage": can_manage_org(request.user),
+        # Versions a later version replaced: they can be neither changed nor ended.
+        "superseded": {e.previous_id for e in entries if e.previous_id},
+        "today": clock.today(),
     }
     return render(request, "register/matter_detail.html", context)
+
+
+# ---- administrator forms --------------------------------------------------------------
+
+ENTRY_HOLDER_FIELDS = ("holder_unit", "mode", "deciding_unit", "commissioner", "valid_to")
+
+
+def _require_manager(user) -> None:
+    """Administrator pages do not exist for anyone else (404); services re-check anyway."""
+    require_visible(can_manage_org(user))
+
+
+def _form_page(request, form, save: Callable, *, done: str, next_url: Callable, **page):
+    """Parse the form, call the service, and redirect to what was saved, or show the errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(next_url(saved))
+    context = {
+        "form": with_form_controls(form),
+        "submit_label": _("Save"),
+        "nav_active": "register",
+        **page,
+    }
+    return render(request, "core/form_page.html", context)
+
+
+def _matter_url(matter_id: int) -> str:
+    return reverse("register:matter_detail", args=[matter_id])
+
+
+@login_required
+def matter_create(request):
+    _require_manager(request.user)
+    return _form_page(
+        request,
+        forms.MatterForm(request.POST or None, actor=request.user),
+        lambda data: services.matter_create(actor=request.user, **data),
+        done=_("The matter is saved."),
+        next_url=lambda matter: _matter_url(matter.pk),
+        title=_("New matter"),
+        cancel_url=reverse("register:lookup"),
+    )
+
+
+@login_required
+def matter_update(request, pk: int):
+    _require_manager(request.user)
+    matter = selectors.matter_get(actor=request.user, pk=pk)
+    return _form_page(
+        request,
+        forms.MatterForm(request.POST or None, initial=model_to_dict(matter), actor=request.user),
+        lambda data: services.matter_update(actor=request.user, matter=matter, **data),
+        done=_("The matter is saved."),
+        next_url=lambda saved: _matter_url(saved.pk),
+        title=_("Edit matter %(name)s") % {"name": matter.name},
+        cancel_url=_matter_url(matter.pk),
+    )
+
+
+@login_required
+def entry_create(request, pk: int):
+    _require_manager(request.user)
+    matter = selectors.matter_get(actor=request.user, pk=pk)
+    return _form_page(
+        request,
+        forms.EntryForm(
+            request.POST or None, initial={"valid_from": clock.today()}, actor=request.user
+        ),
+        lambda data: services.entry_create(actor=request.user, matter=matter, **data),
+        done=_("The entry is saved."),
+        next_url=lambda entry: _matter_url(entry.matter_id),
+        title=_("New list entry for %(name)s") % {"name": matter.name},
+        cancel_url=_matter_url(matter.pk),
+    )
+
+
+@login_required
+def entry_change(request, pk: int):
+    _require_manager(request.user)
+    entry = selectors.entry_get(actor=request.user, pk=pk)
+    initial = {name: getattr(entry, name) for name in ENTRY_HOLDER_FIELDS}
+    return _form_page(
+        request,
+        forms.EntryChangeForm(request.POST or None, initial=initial, actor=request.user),
+        lambda data: services.entry_change(actor=request.user, entry=entry, **data),
+        done=_("The entry is changed; the previous version is closed."),
+        next_url=lambda new: _matter_url(new.matter_id),
+        title=_("Change the entry %(entry)s") % {"entry": entry},
+        intro=_(
+            "A change adds a new version from the effective date; the current version ends "
+            "the day before."
+        ),
+        cancel_url=_matter_url(entry.matter_id),
+    )
+
+
+@login_required
+def entry_end(request, pk: int):
+    _require_manager(request.user)  # before the method check: others see no page at all
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    entry = selectors.entry_get(actor=request.user, pk=pk)
+    form = forms.EntryEndForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give the last valid day and the reason."))
+        services.entry_end(actor=request.user, entry=entry, **form.cleaned_data)
+    except (ValidationError, ConflictError) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The entry is ended."))
+    return redirect("register:matter_detail", pk=entry.matter_id)
 
 
 @login_required
