@@ -10,7 +10,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,14 +17,10 @@ from onezone.core import clock as platform_clock
 from onezone.core import workcal
 from onezone.core.audit import audit_record
 from onezone.core.choices import PauseReason, TimeUnit, TrafficLight
-from onezone.core.errors import ConflictError
+from onezone.core.errors import ConflictError, field_error
 from onezone.core.models import Clock, ClockExtension, ClockPause
 
 DEFAULT_TRAFFIC_LIGHT = {"amber_remaining_share": 0.25}
-
-
-def _invalid(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def _state(clock: Clock) -> dict:
@@ -63,7 +58,7 @@ def clock_start(
     unit = workcal.checked_unit(unit)
     amount = workcal.checked_amount(amount, unit)
     if not object_type or not object_id:
-        raise _invalid("object_type", _("Name the case the clock belongs to."), "required")
+        raise field_error("object_type", _("Name the case the clock belongs to."), "required")
     clock = Clock(
         object_type=object_type,
         object_id=str(object_id),
@@ -82,7 +77,7 @@ def clock_start(
 
 def clock_pause(*, actor, clock: Clock, reason: str, at: datetime | None = None, note="") -> Clock:
     if reason not in PauseReason.values:
-        raise _invalid("reason", _("Unknown pause reason."), "invalid_choice")
+        raise field_error("reason", _("Unknown pause reason."), "invalid_choice")
     with transaction.atomic():
         clock = _locked(clock)
         _require_not_stopped(clock)
@@ -91,7 +86,7 @@ def clock_pause(*, actor, clock: Clock, reason: str, at: datetime | None = None,
         at = _moment(at, "at")
         last_end = clock.pauses.order_by("-ended_at").values_list("ended_at", flat=True).first()
         if at < clock.started_at or (last_end and at < last_end):
-            raise _invalid("at", _("A pause cannot begin before the clock runs."), "too_early")
+            raise field_error("at", _("A pause cannot begin before the clock runs."), "too_early")
         pause = ClockPause.objects.create(clock=clock, started_at=at, reason=reason, note=note)
         audit_record(
             actor=actor,
@@ -111,7 +106,7 @@ def clock_resume(*, actor, clock: Clock, at: datetime | None = None) -> Clock:
             raise ConflictError(_("This clock is running; there is no pause to end."))
         at = _moment(at, "at")
         if at < pause.started_at:
-            raise _invalid("at", _("A pause cannot end before it began."), "before_start")
+            raise field_error("at", _("A pause cannot end before it began."), "before_start")
         pause.ended_at = at
         pause.save(update_fields=["ended_at"])
         audit_record(
@@ -127,15 +122,15 @@ def clock_resume(*, actor, clock: Clock, at: datetime | None = None) -> Clock:
 def clock_extend(*, actor, clock: Clock, amount, reason: str, approver) -> ClockExtension:
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", _("An extension needs a reason."), "required")
+        raise field_error("reason", _("An extension needs a reason."), "required")
     if approver is None or not getattr(approver, "pk", None):
-        raise _invalid("approver", _("An extension needs an approver."), "required")
+        raise field_error("approver", _("An extension needs an approver."), "required")
     with transaction.atomic():
         clock = _locked(clock)
         _require_not_stopped(clock)
         amount = workcal.checked_amount(amount, TimeUnit(clock.limit_unit))
         if amount == 0:
-            raise _invalid("amount", _("An extension must add time."), "zero")
+            raise field_error("amount", _("An extension must add time."), "zero")
         extension = ClockExtension.objects.create(
             clock=clock,
             amount=amount,
@@ -159,7 +154,7 @@ def clock_stop(*, actor, clock: Clock, at: datetime | None = None) -> Clock:
         _require_not_stopped(clock)
         at = _moment(at, "at")
         if at < clock.started_at:
-            raise _invalid("at", _("A clock cannot stop before it started."), "before_start")
+            raise field_error("at", _("A clock cannot stop before it started."), "before_start")
         clock.pauses.filter(ended_at__isnull=True).update(ended_at=at)
         before = _state(clock)
         clock.stopped_at = at

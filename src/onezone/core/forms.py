@@ -1,12 +1,15 @@
 """Form helpers shared by every app, and the password reset form that mails via the outbox."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from onezone.core.choices import OutboxChannel
+from onezone.core.errors import ConflictError
 from onezone.core.notifications import outbox_enqueue
 
 
@@ -64,3 +67,20 @@ class NewPasswordFields(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
+
+
+def form_page(request, form, save, *, done: str, next_url, **page):
+    """Parse the form, call the service, and redirect to what was saved, or show the errors
+    on the form (field errors from a ValidationError, a message for a ConflictError)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(next_url(saved))
+    context = {"form": with_form_controls(form), "submit_label": _("Save"), **page}
+    return render(request, "core/form_page.html", context)

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from onezone.core.choices import TimeUnit
+from onezone.core.errors import field_error
 
 # Naive datetimes mean the platform's place; Shanghai keeps no daylight saving time, so wall
 # clock arithmetic on it is exact.
@@ -42,10 +42,6 @@ MICROS = 1_000_000
 HOUR_MICROS = 3600 * MICROS
 DAY_MICROS = 24 * HOUR_MICROS
 WORKING_UNITS = frozenset({TimeUnit.WORKING_DAYS, TimeUnit.WORKING_HOURS})
-
-
-def _invalid(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 # ---- the package's coverage -------------------------------------------------------------
@@ -270,11 +266,11 @@ def get_calendar(first_year: int | None = None, last_year: int | None = None) ->
 def local(moment: datetime, field: str = "start") -> datetime:
     """`moment` in Asia/Shanghai; a naive datetime already means Asia/Shanghai."""
     if not isinstance(moment, datetime):
-        raise _invalid(field, _("Give a date and time."), "invalid")
+        raise field_error(field, _("Give a date and time."), "invalid")
     moment = moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
     moment = moment.astimezone(SHANGHAI)
     if not FIRST_SUPPORTED_YEAR <= moment.year <= LAST_SUPPORTED_YEAR:
-        raise _invalid(
+        raise field_error(
             field,
             _("Dates must lie between %(first)s and %(last)s.")
             % {"first": FIRST_SUPPORTED_YEAR, "last": LAST_SUPPORTED_YEAR},
@@ -287,22 +283,22 @@ def checked_unit(unit) -> TimeUnit:
     try:
         return TimeUnit(unit)
     except ValueError:
-        raise _invalid("unit", _("Unknown unit."), "invalid_choice") from None
+        raise field_error("unit", _("Unknown unit."), "invalid_choice") from None
 
 
 def checked_amount(amount, unit: TimeUnit) -> Decimal:
     try:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError):
-        raise _invalid("amount", _("Give a number."), "invalid") from None
+        raise field_error("amount", _("Give a number."), "invalid") from None
     if not value.is_finite() or value < 0:
-        raise _invalid("amount", _("The amount cannot be negative."), "negative")
+        raise field_error("amount", _("The amount cannot be negative."), "negative")
     if value > MAX_AMOUNT:
-        raise _invalid(
+        raise field_error(
             "amount", _("The amount is larger than %(max)s.") % {"max": MAX_AMOUNT}, "too_large"
         )
     if unit == TimeUnit.WORKING_DAYS and value != value.to_integral_value():
-        raise _invalid("amount", _("Working days are counted in whole days."), "not_whole")
+        raise field_error("amount", _("Working days are counted in whole days."), "not_whole")
     return value
 
 
@@ -358,7 +354,7 @@ def add_many(starts: Sequence[datetime], amounts: Sequence, unit) -> list[dateti
     unit = checked_unit(unit)
     checked = [checked_amount(amount, unit) for amount in amounts]
     if len(checked) != len(starts):
-        raise _invalid("amount", _("Give one amount per start."), "length")
+        raise field_error("amount", _("Give one amount per start."), "length")
     if not starts:
         return []
     locals_ = [local(start) for start in starts]
@@ -421,7 +417,7 @@ def counted_micros(start, end, unit, pauses=(), calendar: WorkingCalendar | None
     unit = checked_unit(unit)
     start, end = local(start, "start"), local(end, "end")
     if end < start:
-        raise _invalid("end", _("The end is before the start."), "before_start")
+        raise field_error("end", _("The end is before the start."), "before_start")
     calendar = calendar or get_calendar(start.year, end.year)
     total = _measure(calendar, start, end, unit)
     for first, last in _merged(pauses, start, end):

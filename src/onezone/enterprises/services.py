@@ -12,7 +12,7 @@ from onezone.core import clock
 from onezone.core.access import require
 from onezone.core.audit import audit_record, snapshot
 from onezone.core.choices import Role
-from onezone.core.errors import ConflictError
+from onezone.core.errors import ConflictError, field_error
 from onezone.core.notifications import notify, todo_create
 from onezone.enterprises.access import can_decide_membership
 from onezone.enterprises.choices import MembershipStatus
@@ -26,10 +26,6 @@ ENTERPRISE_FIELDS = ("uscc", "name", "zone", "uscc_override_reason")
 MEMBERSHIP_FIELDS = ("status", "enterprise", "decided_by", "decided_at", "decision_note")
 # Officers get a working-day clock once the clock issue lands; until then one natural day.
 BINDING_DECISION_DUE = timedelta(days=1)
-
-
-def _invalid(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def _create_account(*, username: str, password: str, full_name: str, phone: str):
@@ -179,7 +175,7 @@ def membership_confirm(*, actor, membership: EnterpriseMembership) -> Enterprise
             zone=membership.zone,
         )
         if enterprise.zone_id != membership.zone_id:
-            raise _invalid(
+            raise field_error(
                 "zone",
                 _("This enterprise is registered in %(zone)s.") % {"zone": enterprise.zone.name},
                 "other_zone",
@@ -199,7 +195,7 @@ def membership_reject(
     *, actor, membership: EnterpriseMembership, note: str
 ) -> EnterpriseMembership:
     if not note.strip():
-        raise _invalid("decision_note", _("Give the reason for rejecting."), "required")
+        raise field_error("decision_note", _("Give the reason for rejecting."), "required")
     with transaction.atomic():
         membership = _lock_pending(membership, actor)
         _decide(membership, actor, MembershipStatus.REJECTED, note.strip())

@@ -15,7 +15,7 @@ from onezone.core import clock
 from onezone.core.access import require
 from onezone.core.audit import audit_record, snapshot
 from onezone.core.choices import Role, ScopeKind
-from onezone.core.errors import ConflictError
+from onezone.core.errors import ConflictError, apply_fields, field_error
 from onezone.org.access import can_manage_org, forget_cached_roles, org_visibility
 from onezone.org.choices import BodyKind
 from onezone.org.models import Body, Person, Post, RoleAssignment, Unit, Zone
@@ -38,20 +38,8 @@ PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 
 
-def _invalid(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def _require_manager(actor) -> None:
     require(can_manage_org(actor), _("Only administrators may change the organisation."))
-
-
-def _apply(instance, data: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise _invalid(sorted(unknown)[0], _("This field cannot be set."), "unknown_field")
-    for name, value in data.items():
-        setattr(instance, name, value)
 
 
 def _full_clean(instance, exclude: tuple[str, ...] = ()) -> None:
@@ -64,7 +52,7 @@ def _full_clean(instance, exclude: tuple[str, ...] = ()) -> None:
 def zone_create(*, actor, **data) -> Zone:
     _require_manager(actor)
     zone = Zone()
-    _apply(zone, data, ZONE_FIELDS)
+    apply_fields(zone, data, ZONE_FIELDS)
     with transaction.atomic():
         _full_clean(zone)
         zone.save()
@@ -77,7 +65,7 @@ def zone_update(*, actor, zone: Zone, **data) -> Zone:
     with transaction.atomic():
         zone = Zone.objects.select_for_update().get(pk=zone.pk)
         before = snapshot(zone, ZONE_FIELDS)
-        _apply(zone, data, ZONE_FIELDS)
+        apply_fields(zone, data, ZONE_FIELDS)
         _full_clean(zone)
         zone.save()
         audit_record(
@@ -95,9 +83,9 @@ def zone_update(*, actor, zone: Zone, **data) -> Zone:
 
 def _validate_body(body: Body) -> None:
     if body.kind == BodyKind.ZONE_COMMITTEE and body.zone_id is None:
-        raise _invalid("zone", _("A zone committee must name the zone it manages."), "required")
+        raise field_error("zone", _("A zone committee must name the zone it manages."), "required")
     if body.kind != BodyKind.ZONE_COMMITTEE and body.zone_id is not None:
-        raise _invalid("zone", _("Only a zone committee manages a zone."), "not_committee")
+        raise field_error("zone", _("Only a zone committee manages a zone."), "not_committee")
     if (
         body.kind == BodyKind.ZONE_COMMITTEE
         and Body.objects.filter(kind=BodyKind.ZONE_COMMITTEE, zone_id=body.zone_id)
@@ -105,12 +93,14 @@ def _validate_body(body: Body) -> None:
         .exists()
     ):
         # Checked here so the form gets a field error, not the constraint's generic message.
-        raise _invalid("zone", _("This zone already has a committee."), "zone_has_committee")
+        raise field_error("zone", _("This zone already has a committee."), "zone_has_committee")
     if body.merged_with_id is not None:
         if body.kind != BodyKind.LEAD:
-            raise _invalid("merged_with", _("Only a lead bureau has a merged office."), "not_lead")
+            raise field_error(
+                "merged_with", _("Only a lead bureau has a merged office."), "not_lead"
+            )
         if body.merged_with.kind != BodyKind.ZONE_COMMITTEE:
-            raise _invalid(
+            raise field_error(
                 "merged_with", _("A lead bureau merges with a zone committee."), "not_committee"
             )
 
@@ -118,7 +108,7 @@ def _validate_body(body: Body) -> None:
 def body_create(*, actor, **data) -> Body:
     _require_manager(actor)
     body = Body()
-    _apply(body, data, BODY_FIELDS)
+    apply_fields(body, data, BODY_FIELDS)
     with transaction.atomic():
         _validate_body(body)
         _full_clean(body)
@@ -132,13 +122,13 @@ def body_update(*, actor, body: Body, **data) -> Body:
     with transaction.atomic():
         body = Body.objects.select_for_update().get(pk=body.pk)
         before = snapshot(body, BODY_FIELDS)
-        _apply(body, data, BODY_FIELDS)
+        apply_fields(body, data, BODY_FIELDS)
         _validate_body(body)
         _full_clean(body)
         if "headcount_quota" in data:
             use = _peak_quota_use(body, clock.today())
             if use.used > use.quota:
-                raise _invalid(
+                raise field_error(
                     "headcount_quota",
                     _("The quota cannot go below the %(used)d posts already filled.")
                     % {"used": use.used},
@@ -166,11 +156,11 @@ def _unit_snapshot(unit: Unit) -> dict:
 
 def _validate_unit(unit: Unit) -> None:
     if unit.stationed_in_id and unit.body.kind == BodyKind.ZONE_COMMITTEE:
-        raise _invalid(
+        raise field_error(
             "stationed_in", _("A committee's own unit is not stationed anywhere."), "committee_unit"
         )
     if unit.phone and not PHONE_PATTERN.match(unit.phone):
-        raise _invalid(
+        raise field_error(
             "phone",
             _("Enter an 11-digit mobile number or a landline such as 028-12345678."),
             "invalid_phone",
@@ -180,7 +170,7 @@ def _validate_unit(unit: Unit) -> None:
 def unit_create(*, actor, serves_zones=(), **data) -> Unit:
     _require_manager(actor)
     unit = Unit()
-    _apply(unit, data, UNIT_FIELDS)
+    apply_fields(unit, data, UNIT_FIELDS)
     with transaction.atomic():
         _full_clean(unit)
         _validate_unit(unit)
@@ -195,7 +185,7 @@ def unit_update(*, actor, unit: Unit, serves_zones=None, **data) -> Unit:
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
         before = _unit_snapshot(unit)
-        _apply(unit, data, UNIT_FIELDS)
+        apply_fields(unit, data, UNIT_FIELDS)
         _full_clean(unit)
         _validate_unit(unit)
         unit.save()
@@ -212,7 +202,7 @@ def unit_update(*, actor, unit: Unit, serves_zones=None, **data) -> Unit:
 
 def _validate_person(person: Person) -> None:
     if person.phone and not PHONE_PATTERN.match(person.phone):
-        raise _invalid(
+        raise field_error(
             "phone",
             _("Enter an 11-digit mobile number or a landline such as 028-12345678."),
             "invalid_phone",
@@ -220,7 +210,7 @@ def _validate_person(person: Person) -> None:
     if person.id_number:
         person.id_number = person.id_number.strip().upper()
         if not ric.is_valid(person.id_number):
-            raise _invalid(
+            raise field_error(
                 "id_number", _("This is not a valid resident ID number."), "invalid_id_number"
             )
 
@@ -228,7 +218,7 @@ def _validate_person(person: Person) -> None:
 def person_create(*, actor, **data) -> Person:
     _require_manager(actor)
     person = Person()
-    _apply(person, data, PERSON_FIELDS)
+    apply_fields(person, data, PERSON_FIELDS)
     with transaction.atomic():
         _validate_person(person)
         _full_clean(person)
@@ -244,7 +234,7 @@ def person_update(*, actor, person: Person, **data) -> Person:
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         before = snapshot(person, PERSON_FIELDS)
-        _apply(person, data, PERSON_FIELDS)
+        apply_fields(person, data, PERSON_FIELDS)
         _validate_person(person)
         _full_clean(person)
         person.save()
@@ -296,7 +286,7 @@ def _check_quota(post: Post, override_reason: str) -> None:
     if use.used + 1 <= use.quota:
         return
     if not override_reason.strip():
-        raise _invalid(
+        raise field_error(
             "unit",
             _(
                 "%(body)s has a headcount quota of %(quota)d and %(used)d posts are filled; "
@@ -344,7 +334,7 @@ def post_end(*, actor, post: Post, end_on: date) -> Post:
         if post.end_on is not None and post.end_on <= clock.today():
             raise ConflictError(_("This post has already ended."))
         if end_on < post.start_on:
-            raise _invalid("end_on", _("A post cannot end before it starts."), "before_start")
+            raise field_error("end_on", _("A post cannot end before it starts."), "before_start")
         before = snapshot(post, POST_FIELDS)
         post.end_on = end_on
         post.save(update_fields=["end_on"])
@@ -383,14 +373,14 @@ def role_grant_at_signup(*, user, role: str) -> RoleAssignment:
 
 def _role_save(*, actor, user, role: str, scope_kind: str, scope=None) -> RoleAssignment:
     if role not in Role.values:
-        raise _invalid("role", _("Unknown role."), "unknown_role")
+        raise field_error("role", _("Unknown role."), "unknown_role")
     if scope_kind not in ScopeKind.values:
-        raise _invalid("scope_kind", _("Unknown scope."), "unknown_scope")
+        raise field_error("scope_kind", _("Unknown scope."), "unknown_scope")
     field = SCOPE_FIELDS.get(scope_kind)
     if field and not isinstance(scope, SCOPE_MODELS[scope_kind]):
-        raise _invalid("scope", _("Choose the zone, body or unit of this role."), "required")
+        raise field_error("scope", _("Choose the zone, body or unit of this role."), "required")
     if not field and scope is not None:
-        raise _invalid("scope", _("This scope takes no zone, body or unit."), "scope_mismatch")
+        raise field_error("scope", _("This scope takes no zone, body or unit."), "scope_mismatch")
     assignment = RoleAssignment(
         user=user,
         role=role,

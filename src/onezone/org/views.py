@@ -1,7 +1,5 @@
 """Pages of the organisation app: zones, bodies, people and posts, users and their roles."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +13,7 @@ from onezone.core import clock
 from onezone.core.access import is_administrator, require_visible
 from onezone.core.audit import audit_history
 from onezone.core.errors import ConflictError
-from onezone.core.forms import add_service_errors, error_text, with_form_controls
+from onezone.core.forms import add_service_errors, error_text, form_page, with_form_controls
 from onezone.core.masking import mask_id_number, mask_phone
 from onezone.core.paging import paginate, render_list
 from onezone.org import forms, selectors, services
@@ -39,22 +37,6 @@ def _history(user, obj) -> dict:
     if not is_administrator(user):
         return {"show_history": False}
     return {"show_history": True, "history": audit_history(obj=obj)[:HISTORY_LIMIT]}
-
-
-def _form_page(request, form, save: Callable, *, done: str, next_url: Callable, **page):
-    """Parse the form, call the service, and redirect to what was saved, or show the errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConflictError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, done)
-            return redirect(next_url(saved))
-    context = {"form": with_form_controls(form), "submit_label": _("Save"), **page}
-    return render(request, "core/form_page.html", context)
 
 
 def _percent(share):
@@ -135,7 +117,7 @@ def zone_detail(request, pk: int):
 @login_required
 def zone_create(request):
     _require_manager(request.user)
-    return _form_page(
+    return form_page(
         request,
         forms.ZoneForm(request.POST or None),
         lambda data: services.zone_create(actor=request.user, **data),
@@ -151,7 +133,7 @@ def zone_create(request):
 def zone_update(request, pk: int):
     _require_manager(request.user)
     zone = selectors.zone_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         forms.ZoneForm(request.POST or None, initial=model_to_dict(zone)),
         lambda data: services.zone_update(actor=request.user, zone=zone, **data),
@@ -207,7 +189,7 @@ def body_detail(request, pk: int):
 @login_required
 def body_create(request):
     _require_manager(request.user)
-    return _form_page(
+    return form_page(
         request,
         forms.BodyForm(request.POST or None, actor=request.user),
         lambda data: services.body_create(actor=request.user, **data),
@@ -223,7 +205,7 @@ def body_create(request):
 def body_update(request, pk: int):
     _require_manager(request.user)
     body = selectors.body_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         forms.BodyForm(request.POST or None, actor=request.user, initial=model_to_dict(body)),
         lambda data: services.body_update(actor=request.user, body=body, **data),
@@ -239,7 +221,7 @@ def body_update(request, pk: int):
 def unit_create(request):
     _require_manager(request.user)
     initial = {"body": request.GET.get("body"), "stationed_in": request.GET.get("zone")}
-    return _form_page(
+    return form_page(
         request,
         forms.UnitForm(request.POST or None, actor=request.user, initial=initial),
         lambda data: services.unit_create(actor=request.user, **data),
@@ -255,7 +237,7 @@ def unit_create(request):
 def unit_update(request, pk: int):
     _require_manager(request.user)
     unit = selectors.unit_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         forms.UnitForm(request.POST or None, actor=request.user, initial=model_to_dict(unit)),
         lambda data: services.unit_update(actor=request.user, unit=unit, **data),
@@ -325,7 +307,7 @@ def person_reveal(request, pk: int):
 @login_required
 def person_create(request):
     _require_manager(request.user)
-    return _form_page(
+    return form_page(
         request,
         forms.PersonForm(request.POST or None, actor=request.user),
         lambda data: services.person_create(actor=request.user, **data),
@@ -347,7 +329,7 @@ def person_update(request, pk: int):
     _require_manager(request.user)
     person = selectors.person_get(actor=request.user, pk=pk)
     initial = model_to_dict(person, fields=["name", "staff_number", "user"])
-    return _form_page(
+    return form_page(
         request,
         forms.PersonForm(
             request.POST or None, actor=request.user, initial=initial, keep_personal_data=True
@@ -368,7 +350,7 @@ def post_create(request, pk: int):
     _require_manager(request.user)
     person = selectors.person_get(actor=request.user, pk=pk)
     initial = {"unit": request.GET.get("unit"), "start_on": clock.today()}
-    return _form_page(
+    return form_page(
         request,
         forms.PostForm(request.POST or None, actor=request.user, initial=initial),
         lambda data: services.post_create(actor=request.user, person=person, **data),
@@ -411,7 +393,7 @@ def user_list(request):
 @login_required
 def user_create(request):
     _require_manager(request.user)
-    return _form_page(
+    return form_page(
         request,
         forms.UserCreateForm(request.POST or None),
         lambda data: services.user_create(

@@ -2,13 +2,13 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onezone.core.access import require
 from onezone.core.audit import audit_record, snapshot
+from onezone.core.errors import apply_fields, field_error
 from onezone.org.access import can_manage_org
 from onezone.register.choices import DelegationMode
 from onezone.register.models import ListEntry, Matter
@@ -45,20 +45,8 @@ __all__ = [
 ]
 
 
-def _invalid(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def _require_manager(actor) -> None:
     require(can_manage_org(actor), _("Only administrators may change the register."))
-
-
-def _apply(instance, data: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise _invalid(sorted(unknown)[0], _("This field cannot be set."), "unknown_field")
-    for name, value in data.items():
-        setattr(instance, name, value)
 
 
 # ---- matters --------------------------------------------------------------------------
@@ -67,7 +55,7 @@ def _apply(instance, data: dict, allowed: tuple[str, ...]) -> None:
 def matter_create(*, actor, **data) -> Matter:
     _require_manager(actor)
     matter = Matter()
-    _apply(matter, data, MATTER_FIELDS)
+    apply_fields(matter, data, MATTER_FIELDS)
     with transaction.atomic():
         matter.full_clean()
         matter.save()
@@ -82,7 +70,7 @@ def matter_update(*, actor, matter: Matter, **data) -> Matter:
     with transaction.atomic():
         matter = Matter.objects.select_for_update().get(pk=matter.pk)
         before = snapshot(matter, MATTER_FIELDS)
-        _apply(matter, data, MATTER_FIELDS)
+        apply_fields(matter, data, MATTER_FIELDS)
         matter.full_clean()
         matter.save()
         audit_record(
@@ -102,23 +90,23 @@ def _validate_mode(entry: ListEntry) -> None:
     transfer = entry.mode == DelegationMode.AUTHORISED_TRANSFER
     stationed = entry.mode == DelegationMode.STATIONED_COMMISSIONER
     if transfer and entry.deciding_unit_id is None:
-        raise _invalid(
+        raise field_error(
             "deciding_unit",
             _("Authorisation and transfer needs the deciding unit of the home bureau."),
             "required",
         )
     if not transfer and entry.deciding_unit_id is not None:
-        raise _invalid(
+        raise field_error(
             "deciding_unit",
             _("Only authorisation and transfer names a deciding unit."),
             "not_transfer",
         )
     if stationed and entry.commissioner_id is None:
-        raise _invalid(
+        raise field_error(
             "commissioner", _("A stationed section needs its service commissioner."), "required"
         )
     if not stationed and entry.commissioner_id is not None:
-        raise _invalid(
+        raise field_error(
             "commissioner",
             _("Only a stationed section with commissioner names a commissioner."),
             "not_stationed",
@@ -138,10 +126,10 @@ def overlapping(entry: ListEntry):
 def _validate_entry(entry: ListEntry) -> None:
     _validate_mode(entry)
     if entry.valid_to is not None and entry.valid_to < entry.valid_from:
-        raise _invalid("valid_to", _("The entry cannot end before it starts."), "ends_before")
+        raise field_error("valid_to", _("The entry cannot end before it starts."), "ends_before")
     entry.full_clean(validate_constraints=False)
     if overlapping(entry).exists():
-        raise _invalid(
+        raise field_error(
             "valid_from",
             _("Another entry for this matter, list and zone scope is valid in this period."),
             "overlap",
@@ -152,7 +140,7 @@ def entry_create(*, actor, **data) -> ListEntry:
     """Version 1 of a matter's line on a list (zone=None: all zones)."""
     _require_manager(actor)
     entry = ListEntry(version=1)
-    _apply(entry, data, tuple(f for f in ENTRY_FIELDS if f not in ("version", "previous")))
+    apply_fields(entry, data, tuple(f for f in ENTRY_FIELDS if f not in ("version", "previous")))
     with transaction.atomic():
         _validate_entry(entry)
         entry.save()
@@ -165,7 +153,9 @@ def entry_create(*, actor, **data) -> ListEntry:
 def _lock_current(entry: ListEntry) -> ListEntry:
     entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
     if ListEntry.objects.filter(previous=entry).exists():
-        raise _invalid("__all__", _("This is not the latest version of the entry."), "not_latest")
+        raise field_error(
+            "__all__", _("This is not the latest version of the entry."), "not_latest"
+        )
     return entry
 
 
@@ -175,24 +165,24 @@ def entry_change(
     """Close `entry` the day before `effective_from` and add the next version with `changes`."""
     _require_manager(actor)
     if not change_reason.strip():
-        raise _invalid("change_reason", _("Say why the entry changes."), "required")
+        raise field_error("change_reason", _("Say why the entry changes."), "required")
     with transaction.atomic():
         old = _lock_current(entry)
         if effective_from <= old.valid_from:
-            raise _invalid(
+            raise field_error(
                 "effective_from",
                 _("A change takes effect after the current version starts."),
                 "too_early",
             )
         # The day after a closed version's end continues the line (imports replay history).
         if old.valid_to is not None and effective_from > old.valid_to + timedelta(days=1):
-            raise _invalid(
+            raise field_error(
                 "effective_from", _("The entry has ended before that date."), "entry_ended"
             )
         new = ListEntry(**{name: getattr(old, name) for name in ENTRY_FIELDS if name != "previous"})
         new.version, new.previous, new.valid_from = old.version + 1, old, effective_from
         new.change_reason = change_reason
-        _apply(new, changes, CHANGEABLE_FIELDS)
+        apply_fields(new, changes, CHANGEABLE_FIELDS)
         before = snapshot(old, ENTRY_FIELDS)
         old.valid_to = effective_from - timedelta(days=1)
         old.save(update_fields=["valid_to"])
@@ -213,11 +203,13 @@ def entry_end(*, actor, entry: ListEntry, valid_to: date, change_reason: str) ->
     """End the latest version on `valid_to` (its last valid day); nothing replaces it."""
     _require_manager(actor)
     if not change_reason.strip():
-        raise _invalid("change_reason", _("Say why the entry ends."), "required")
+        raise field_error("change_reason", _("Say why the entry ends."), "required")
     with transaction.atomic():
         entry = _lock_current(entry)
         if valid_to < entry.valid_from:
-            raise _invalid("valid_to", _("The entry cannot end before it starts."), "ends_before")
+            raise field_error(
+                "valid_to", _("The entry cannot end before it starts."), "ends_before"
+            )
         before = snapshot(entry, ENTRY_FIELDS)
         entry.valid_to = valid_to
         entry.save(update_fields=["valid_to"])

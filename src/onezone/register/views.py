@@ -1,7 +1,5 @@
 """Pages of the register: "who handles it" (public), a matter's entries, lint, Excel."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from onezone.core import clock
 from onezone.core.access import is_staff_member, require_visible
 from onezone.core.errors import ConflictError
-from onezone.core.forms import add_service_errors, error_text, with_form_controls
+from onezone.core.forms import add_service_errors, error_text, form_page, with_form_controls
 from onezone.core.masking import mask_phone
 from onezone.core.paging import paginate, render_list
 from onezone.org.access import can_manage_org, org_visibility
@@ -87,27 +85,6 @@ def _require_manager(user) -> None:
     require_visible(can_manage_org(user))
 
 
-def _form_page(request, form, save: Callable, *, done: str, next_url: Callable, **page):
-    """Parse the form, call the service, and redirect to what was saved, or show the errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConflictError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, done)
-            return redirect(next_url(saved))
-    context = {
-        "form": with_form_controls(form),
-        "submit_label": _("Save"),
-        "nav_active": "register",
-        **page,
-    }
-    return render(request, "core/form_page.html", context)
-
-
 def _matter_url(matter_id: int) -> str:
     return reverse("register:matter_detail", args=[matter_id])
 
@@ -115,11 +92,12 @@ def _matter_url(matter_id: int) -> str:
 @login_required
 def matter_create(request):
     _require_manager(request.user)
-    return _form_page(
+    return form_page(
         request,
         forms.MatterForm(request.POST or None, actor=request.user),
         lambda data: services.matter_create(actor=request.user, **data),
         done=_("The matter is saved."),
+        nav_active="register",
         next_url=lambda matter: _matter_url(matter.pk),
         title=_("New matter"),
         cancel_url=reverse("register:lookup"),
@@ -130,11 +108,12 @@ def matter_create(request):
 def matter_update(request, pk: int):
     _require_manager(request.user)
     matter = selectors.matter_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         forms.MatterForm(request.POST or None, initial=model_to_dict(matter), actor=request.user),
         lambda data: services.matter_update(actor=request.user, matter=matter, **data),
         done=_("The matter is saved."),
+        nav_active="register",
         next_url=lambda saved: _matter_url(saved.pk),
         title=_("Edit matter %(name)s") % {"name": matter.name},
         cancel_url=_matter_url(matter.pk),
@@ -145,13 +124,14 @@ def matter_update(request, pk: int):
 def entry_create(request, pk: int):
     _require_manager(request.user)
     matter = selectors.matter_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         forms.EntryForm(
             request.POST or None, initial={"valid_from": clock.today()}, actor=request.user
         ),
         lambda data: services.entry_create(actor=request.user, matter=matter, **data),
         done=_("The entry is saved."),
+        nav_active="register",
         next_url=lambda entry: _matter_url(entry.matter_id),
         title=_("New list entry for %(name)s") % {"name": matter.name},
         cancel_url=_matter_url(matter.pk),
@@ -163,11 +143,12 @@ def entry_change(request, pk: int):
     _require_manager(request.user)
     entry = selectors.entry_get(actor=request.user, pk=pk)
     initial = {name: getattr(entry, name) for name in ENTRY_HOLDER_FIELDS}
-    return _form_page(
+    return form_page(
         request,
         forms.EntryChangeForm(request.POST or None, initial=initial, actor=request.user),
         lambda data: services.entry_change(actor=request.user, entry=entry, **data),
         done=_("The entry is changed; the previous version is closed."),
+        nav_active="register",
         next_url=lambda new: _matter_url(new.matter_id),
         title=_("Change the entry %(entry)s") % {"entry": entry},
         intro=_(
