@@ -47,18 +47,22 @@ WORKING_UNITS = frozenset({TimeUnit.WORKING_DAYS, TimeUnit.WORKING_HOURS})
 # ---- the package's coverage -------------------------------------------------------------
 
 
+# chinesecalendar's answer for a date past its last published year (it raises this class).
+YearNotCovered = NotImplementedError
+
+
 def package_covers(year: int) -> bool:
     """Whether `chinesecalendar` carries the State Council schedule for `year`."""
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
-    except NotImplementedError:
+    except YearNotCovered:
         return False
     return True
 
 
 @functools.cache
 def first_uncovered_year() -> int:
-    """The first year after the package's data (it raises NotImplementedError from there on)."""
+    """The first year after the package's data (it raises YearNotCovered from there on)."""
     year = max(chinese_calendar.holidays).year
     while package_covers(year):
         year += 1
@@ -465,7 +469,7 @@ def holiday_name(day: date) -> str:
     """The package's English name of the holiday on `day` ("" when none or uncovered)."""
     try:
         is_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
+    except YearNotCovered:
         return ""
     return name if is_holiday and name else ""
 
