@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-BENCHMARKS = ["bench.audit", "bench.shares", "bench.clock"]
+BENCHMARKS = ["bench.audit", "bench.shares", "bench.clock", "bench.enterprises"]
 
 
 def setup_django() -> None:

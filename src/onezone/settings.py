@@ -170,7 +170,16 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Panels the domain apps add to the home page (dotted paths of functions(request) -> html).
-ONEZONE_HOME_PANELS = ["onezone.enterprises.panels.bindings_panel"]
+ONEZONE_HOME_PANELS = [
+    "onezone.enterprises.panels.bindings_panel",
+    "onezone.enterprises.panels.service_panel",
+]
+# Run inside org's post_end transaction: apps hand on what the person in post was doing.
+ONEZONE_POST_END_HOOKS = [
+    "onezone.enterprises.services.assignments.assignments_reassign_for_post_end",
+]
+# Called for each issue raised in a visit; the demands app registers its handler here.
+ONEZONE_VISIT_ISSUE_HANDLERS: list[str] = []
 
 # Office hours of a working day (Asia/Shanghai), as ordered (start, end) sessions.
 ONEZONE_OFFICE_HOURS = [("09:00", "12:00"), ("13:30", "17:30")]

@@ -28,6 +28,30 @@ def _navigation(user) -> list[dict]:
                 "key": "enterprises",
             }
         )
+    if roles & {Role.ENTERPRISE}:
+        items.append(
+            {
+                "label": _("My enterprise"),
+                "url": reverse("enterprises:my_enterprise"),
+                "key": "my_enterprise",
+            }
+        )
+    if roles & {Role.LIAISON, Role.CHIEF_REPRESENTATIVE}:
+        items.append(
+            {
+                "label": _("My portfolio"),
+                "url": reverse("enterprises:portfolio"),
+                "key": "portfolio",
+            }
+        )
+    if roles & {Role.ZONE_OFFICER, Role.ADMINISTRATOR, Role.LEADER}:
+        items.append(
+            {
+                "label": _("One-to-one service"),
+                "url": reverse("enterprises:service_overview"),
+                "key": "service",
+            }
+        )
     if roles & {Role.ZONE_OFFICER, Role.ADMINISTRATOR}:
         items.append(
             {

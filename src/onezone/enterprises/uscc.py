@@ -50,3 +50,8 @@ def uscc_clean(raw: str, *, allow_bad_checksum: bool = False) -> str:
             }
         ) from None
     return code
+
+
+def uscc_complete(first_17: str) -> str:
+    """The full code for 17 characters, with its check character computed by python-stdnum."""
+    return first_17 + stdnum_uscc.calc_check_digit(first_17)

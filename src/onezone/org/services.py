@@ -3,11 +3,13 @@
 import re
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
@@ -345,7 +347,18 @@ def post_end(*, actor, post: Post, end_on: date) -> Post:
             before=before,
             after=snapshot(post, POST_FIELDS),
         )
+        for hook in post_end_hooks():
+            hook(actor=actor, post=post)
     return post
+
+
+def post_end_hooks():
+    """Callables `(actor, post)` other apps register in settings.ONEZONE_POST_END_HOOKS.
+
+    They run in the post's transaction (org may not import the apps that depend on it), so a
+    portfolio is handed on in the same commit as the post ends.
+    """
+    return [import_string(path) for path in getattr(settings, "ONEZONE_POST_END_HOOKS", [])]
 
 
 # ---- roles ----------------------------------------------------------------------------

@@ -82,7 +82,27 @@ def test_it_shows_a_hotline_operator_every_enterprise(world, third):
     assert visible(operator) == [world.enterprise, world.other_enterprise, third]
 
 
-def test_it_shows_a_liaison_the_enterprises_of_the_zone(world, third):
+def test_it_shows_a_liaison_only_the_enterprises_it_serves(
+    world, third, post_factory, unit_factory
+):
+    """Not the other enterprises of its zone: the portfolio is the scope, not the zone."""
+    from onezone.enterprises.tests.test_assignments import make_server
+
+    liaison, post = make_server(
+        world, post_factory, unit_factory(world.committee_a), username="liaison"
+    )
+    enterprises.assignment_set(
+        actor=world.officer_a, enterprise=world.enterprise, role="liaison", post=post
+    )
+
+    assert visible(liaison) == [world.enterprise]
+    with pytest.raises(Http404):
+        selectors.enterprise_get(actor=liaison, pk=third.pk)
+    with pytest.raises(Http404):
+        selectors.enterprise_get(actor=liaison, pk=world.other_enterprise.pk)
+
+
+def test_it_shows_a_liaison_nothing_before_an_assignment(world):
     liaison = make_user("liaison")
     org.role_assign(
         actor=world.admin,
@@ -92,7 +112,7 @@ def test_it_shows_a_liaison_the_enterprises_of_the_zone(world, third):
         scope=world.zone_b,
     )
 
-    assert visible(liaison) == [world.other_enterprise]
+    assert visible(liaison) == []
 
 
 @pytest.mark.parametrize("persona", ["founder", "nobody", "bureau_officer"])

@@ -1,4 +1,4 @@
-"""Pages of the enterprise app: sign-up, enterprise list, binding decisions."""
+"""Pages of the enterprise app: sign-up and binding decisions."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onezone.core.access import is_staff_member, require_visible
 from onezone.core.errors import ConflictError
 from onezone.core.forms import add_service_errors, error_text, with_form_controls
 from onezone.core.paging import paginate, render_list
@@ -59,19 +58,6 @@ def founder_signup(request):
         services.founder_signup,
         _("Sign up as a founder"),
         _("For people starting a business: no unified social credit code needed yet."),
-    )
-
-
-@login_required
-def enterprise_list(request):
-    require_visible(is_staff_member(request.user))
-    search = request.GET.get("q", "").strip()
-    enterprises = selectors.enterprise_list(
-        actor=request.user, search=search, zone_code=request.GET.get("zone", "")
-    )
-    context = {"nav_active": "enterprises", "search": search, **paginate(request, enterprises)}
-    return render_list(
-        request, "enterprises/enterprise_list.html", "enterprises/_enterprise_results.html", context
     )
 
 
