@@ -24,14 +24,32 @@ ZONES = [
     },
 ]
 
-# Units of each zone committee: (name, kind, front line, (min posts, max posts)).
+# Units of each zone committee: (name, kind, front line, (min posts, max posts), (min, max) at
+# full scale). The full-scale staffing gives the district its 929 liaisons, most of them in the
+# zones' enterprise-service units and the stationed units; a zone's weight (ZONE_STAFF_WEIGHT)
+# scales it, and the small ranges are the floor when the seeder runs scaled down.
 COMMITTEE_UNITS = [
-    ("综合办公室", UnitKind.GENERAL_OFFICE, False, (4, 6)),
-    ("统筹协调部", UnitKind.COORDINATION, False, (4, 6)),
-    ("投资促进部", UnitKind.INVESTMENT_ATTRACTION, True, (10, 14)),
-    ("企业服务部", UnitKind.ENTERPRISE_SERVICE, True, (9, 12)),
-    ("规划建设部", UnitKind.PLANNING_CONSTRUCTION, True, (5, 7)),
+    ("综合办公室", UnitKind.GENERAL_OFFICE, False, (4, 6), None),
+    ("统筹协调部", UnitKind.COORDINATION, False, (4, 6), None),
+    ("投资促进部", UnitKind.INVESTMENT_ATTRACTION, True, (10, 14), (18, 24)),
+    ("企业服务部", UnitKind.ENTERPRISE_SERVICE, True, (9, 12), (80, 90)),
+    ("企业服务中心", UnitKind.ENTERPRISE_SERVICE, True, (6, 8), (100, 110)),
+    ("规划建设部", UnitKind.PLANNING_CONSTRUCTION, True, (5, 7), None),
 ]
+# The committee's leadership (领导班子): director, deputies and members of the working
+# committee; the first two also lead the merged lead bureau.
+COMMITTEE_LEADER_TITLES = [
+    "主任",
+    "常务副主任",
+    "副主任",
+    "副主任",
+    "副主任",
+    "党工委委员",
+    "党工委委员",
+]
+# Units of at least this many posts have two deputy heads besides the head.
+DEPUTIES_FROM_SIZE = 30
+ZONE_STAFF_WEIGHT = {"chip_valley": 1.0, "aviation": 1.0, "biomed": 0.6}
 
 # Lead bureaus merged with a committee (合署办公) and their own units.
 LEAD_BUREAUS = [
@@ -39,8 +57,8 @@ LEAD_BUREAUS = [
     {"name": "区航空经济局", "short_name": "区航空经济局", "zone": "aviation"},
 ]
 LEAD_UNITS = [
-    ("办公室", UnitKind.GENERAL_OFFICE, False, (2, 3)),
-    ("产业发展科", UnitKind.ENTERPRISE_SERVICE, True, (4, 6)),
+    ("办公室", UnitKind.GENERAL_OFFICE, False, (2, 3), None),
+    ("产业发展科", UnitKind.ENTERPRISE_SERVICE, True, (4, 6), (20, 26)),
 ]
 
 # The five factor-guarantee functional bureaus; each stations two units in every zone.
@@ -52,10 +70,13 @@ FUNCTIONAL_BUREAUS = [
     ("区综合行政执法局", "区综合执法局"),
 ]
 STATIONED_UNITS = [
-    ("园区服务科", UnitKind.PARK_SERVICE, (2, 4)),
-    ("园区执法大队", UnitKind.PARK_ENFORCEMENT, (2, 3)),
+    ("园区服务科", UnitKind.PARK_SERVICE, (2, 4), (18, 22)),
+    ("园区执法大队", UnitKind.PARK_ENFORCEMENT, (2, 3), (10, 14)),
 ]
 HEADQUARTERS_UNIT = ("机关办公室", UnitKind.GENERAL_OFFICE, False, (2, 3))
+# Every bureau's leadership: the director and deputies (chief representatives come from here).
+FUNCTIONAL_LEADER_TITLES = ["局长", "副局长", "副局长", "副局长"]
+SECTORAL_LEADER_TITLES = ["局长", "副局长", "副局长"]
 
 # The fifteen industry-related sectoral bureaus; each sets up an investment promotion section.
 SECTORAL_BUREAUS = [
@@ -75,7 +96,7 @@ SECTORAL_BUREAUS = [
     ("区统计局", "区统计局"),
     ("区司法局", "区司法局"),
 ]
-PROMOTION_UNIT = ("投资促进科", UnitKind.INVESTMENT_PROMOTION, (2, 3))
+PROMOTION_UNIT = ("投资促进科", UnitKind.INVESTMENT_PROMOTION, (2, 3), (6, 8))
 
 OTHER_BODIES = [
     {"name": "东升街道办事处（演示）", "short_name": "东升街道", "kind": BodyKind.TOWN},
