@@ -244,9 +244,10 @@ SELF_DECLARED_SHARE = {2024: 0.15, 2025: 0.55}
 # When each year's figures reach the file: statistics for year Y in mid-Y+1.
 FIGURES_RECORDED_ON = {2024: date(2025, 6, 16), 2025: date(2026, 2, 9)}
 
-# Visits (走访) over one year.
-VISITS_FROM = date(2025, 1, 6)
-VISITS_TO = date(2025, 12, 31)
+# Visits (走访) over the twelve months before this product's demo date, so the visit KPIs of
+# the current month and the "not visited this month" lists have data when the demo is shown.
+VISITS_FROM = date(2025, 12, 1)
+VISITS_TO = date(2026, 11, 26)
 VISIT_INTERVALS = ((30, 2), (45, 4), (60, 4))  # days between visits, weight
 CHIEF_VISIT_INTERVAL = 90
 MISSED_VISIT_ODDS = 0.08

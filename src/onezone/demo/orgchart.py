@@ -27,10 +27,12 @@ ZONES = [
 # Units of each zone committee: (name, kind, front line, (min posts, max posts), (min, max) at
 # full scale). The full-scale staffing gives the district its 929 liaisons, most of them in the
 # zones' enterprise-service units and the stationed units; a zone's weight (ZONE_STAFF_WEIGHT)
-# scales it, and the small ranges are the floor when the seeder runs scaled down.
+# scales it, and the small ranges are the floor when the seeder runs scaled down. The office and
+# coordination units grow with the zone too, so the coordination share stays near the reformed
+# district's (about a quarter, down from 64 %) rather than vanishing under the liaisons.
 COMMITTEE_UNITS = [
-    ("综合办公室", UnitKind.GENERAL_OFFICE, False, (4, 6), None),
-    ("统筹协调部", UnitKind.COORDINATION, False, (4, 6), None),
+    ("综合办公室", UnitKind.GENERAL_OFFICE, False, (4, 6), (48, 54)),
+    ("统筹协调部", UnitKind.COORDINATION, False, (4, 6), (52, 58)),
     ("投资促进部", UnitKind.INVESTMENT_ATTRACTION, True, (10, 14), (18, 24)),
     ("企业服务部", UnitKind.ENTERPRISE_SERVICE, True, (9, 12), (80, 90)),
     ("企业服务中心", UnitKind.ENTERPRISE_SERVICE, True, (6, 8), (100, 110)),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +22,7 @@ from onezone.enterprises.selectors import service as service_selectors
 from onezone.org.models import Zone
 
 PORTFOLIO_PER_PAGE = 50
+KPI_PEOPLE_PER_PAGE = 50
 KPI_UNVISITED_PER_PAGE = 50
 
 
@@ -244,7 +246,15 @@ def visit_kpis(request):
     _require_service_reader(request.user)
     month = _month_of(request)
     kpis = service_selectors.visit_kpis(actor=request.user, month=month)
-    context = {"nav_active": "service", "kpis": kpis, "month_value": month.strftime("%Y-%m")}
+    context = {
+        "nav_active": "service",
+        "kpis": kpis,
+        "month_value": month.strftime("%Y-%m"),
+        # A district has about a thousand people serving enterprises: page them.
+        "people_page": Paginator(kpis.people, KPI_PEOPLE_PER_PAGE).get_page(
+            request.GET.get("people_page")
+        ),
+    }
     zone_id, person_id = (
         service_selectors.parse_id(request.GET.get("zone")),
         service_selectors.parse_id(request.GET.get("person")),
