@@ -29,9 +29,11 @@ from onezone.enterprises.models import (
     EnterpriseFigure,
     ServiceAssignment,
     ServiceDesignation,
+    Tag,
     Visit,
     VisitIssue,
 )
+from onezone.enterprises.tags import tags_load
 from onezone.enterprises.uscc import uscc_clean
 from onezone.org.choices import BodyKind, UnitKind
 from onezone.org.models import Body, Person, Post, Unit, Zone
@@ -48,8 +50,10 @@ def seeded(django_db_setup, django_db_blocker):
         counts = _counts()
         second = DemoSeeder(password=PASSWORD, scale=SCALE).run()
         yield {"first": first.created, "second": second.created, "counts": counts}
-        # Seeded outside a test transaction: empty the tables so later tests start clean.
+        # Seeded outside a test transaction: empty the tables so later tests start clean, and
+        # put back the reference data the migrations loaded.
         call_command("flush", interactive=False, verbosity=0)
+        tags_load(Tag)
 
 
 def _counts() -> dict:
