@@ -69,6 +69,28 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Put back the reference rows data migrations load (enterprise tags) when a transactional
+    test before this one flushed the database (live-server tests do), so no test depends on
+    the order the suite runs in."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not DB_FIXTURES & set(request.fixturenames):
+        return
+    from onezone.enterprises.models import Tag
+    from onezone.enterprises.tags import tags_load
+
+    transactional = (marker and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not Tag.objects.exists():
+        tags_load(Tag)
+
+
 @dataclass
 class World:
     zone_a: object

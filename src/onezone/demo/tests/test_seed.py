@@ -46,6 +46,7 @@ PASSWORD = "Seed-Test-Pass-2026"
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        tags_load(Tag)  # a transactional test before this module may have flushed them
         first = DemoSeeder(password=PASSWORD, scale=SCALE).run()
         counts = _counts()
         second = DemoSeeder(password=PASSWORD, scale=SCALE).run()
