@@ -1,5 +1,6 @@
 """The whole HTTP API: the core shell plus each app's router."""
 
+from onezone.approvals.api import router as approvals_router
 from onezone.core.api import build_api
 from onezone.core.calendar_api import router as calendar_router
 from onezone.enterprises.api import router as enterprises_router
@@ -11,3 +12,4 @@ api.add_router("/", org_router)
 api.add_router("/", calendar_router)
 api.add_router("/", register_router)
 api.add_router("/", enterprises_router)
+api.add_router("/", approvals_router)

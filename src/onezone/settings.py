@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "onezone.org",
     "onezone.register",
     "onezone.enterprises",
+    "onezone.approvals",
     "onezone.demo",
 ]
 

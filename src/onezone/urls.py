@@ -18,6 +18,7 @@ urlpatterns = [
     path("org/", include("onezone.org.urls")),
     path("register/", include("onezone.register.urls")),
     path("enterprises/", include("onezone.enterprises.urls")),
+    path("approvals/", include("onezone.approvals.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -36,6 +36,21 @@ def _navigation(user) -> list[dict]:
                 "key": "my_enterprise",
             }
         )
+    if roles & {Role.ENTERPRISE, Role.FOUNDER}:
+        items.append(
+            {
+                "label": _("Get things done"),
+                "url": reverse("approvals:journey_list"),
+                "key": "journeys",
+            }
+        )
+        items.append(
+            {
+                "label": _("My applications"),
+                "url": reverse("approvals:application_list"),
+                "key": "applications",
+            }
+        )
     if roles & {Role.LIAISON, Role.CHIEF_REPRESENTATIVE}:
         items.append(
             {
@@ -58,6 +73,30 @@ def _navigation(user) -> list[dict]:
                 "label": _("Account bindings"),
                 "url": reverse("enterprises:membership_list"),
                 "key": "memberships",
+            }
+        )
+    if roles & {Role.ZONE_OFFICER, Role.BUREAU_OFFICER, Role.ADMINISTRATOR}:
+        items.append(
+            {
+                "label": _("Approval workbench"),
+                "url": reverse("approvals:workbench"),
+                "key": "workbench",
+            }
+        )
+    if is_staff_member(user):
+        items.append(
+            {
+                "label": _("Service catalogue"),
+                "url": reverse("approvals:spec_list"),
+                "key": "catalogue",
+            }
+        )
+    if roles & {Role.ZONE_OFFICER, Role.ADMINISTRATOR, Role.LEADER}:
+        items.append(
+            {
+                "label": _("Approval outcomes"),
+                "url": reverse("approvals:outcomes"),
+                "key": "outcomes",
             }
         )
     if is_administrator(user):

@@ -20,6 +20,8 @@ STATIONED_LATER_ZONE = "biomed"
 # each zone, with its head as commissioner), transfer (the committee's enterprise service
 # department accepts, the sectoral bureau decides), retained (the bureau for all zones; the
 # chip valley takes it in by transfer), zone_own (the merged lead bureau or the committee).
+# The demo district has no tax bureau or bank regulator of its own: the start-up journey's
+# invoice/tax UKey and bank-account items sit at the approval bureau's one-stop window (XS).
 THEMES = """
 @GZ|区规划和自然资源局|stationed|《城乡规划法》《土地管理法》
 建设项目用地预审与选址意见书核发
@@ -114,11 +116,11 @@ THEMES = """
 人力资源服务许可|a|《就业促进法》
 劳务派遣经营许可|a|《劳动合同法》
 印章刻制备案|p|《行政许可法》
-企业开办一件事|p|《市场主体登记管理条例》
+银行开户预约|p|《人民币银行结算账户管理办法》
 企业名称自主申报|p|《企业名称登记管理规定》
 电子营业执照申领|p|《市场主体登记管理条例》
 涉企经营许可事项咨询|p|《行政许可法》
-建设项目开工前审批一件事|p|《行政许可法》
+新办纳税人发票领用及税务UKey发放|p|《发票管理办法》
 @ZF|区综合行政执法局|stationed|《城市市容和环境卫生管理条例》
 建筑垃圾处置核准
 户外广告设施设置审批
@@ -173,7 +175,7 @@ THEMES = """
 @RS|区人力资源和社会保障局|transfer|《劳动法》
 企业实行不定时工作制和综合计算工时工作制审批
 就业登记|p|《就业促进法》
-社会保险登记|p|《社会保险法》
+员工参保登记（社会保险和医疗保险）|p|《社会保险法》
 企业招聘用工服务|p|《就业促进法》
 高层次人才认定服务|p|《人才发展促进条例》
 职业技能等级认定备案|p|《职业教育法》

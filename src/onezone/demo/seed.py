@@ -19,6 +19,8 @@ from onezone.core.audit import audit_record
 from onezone.core.choices import Role, ScopeKind
 from onezone.core.models import SiteFlag
 from onezone.demo import enterprise_data, orgchart, register_data
+from onezone.demo.approvals_data import seed_catalogue
+from onezone.demo.approvals_demo import seed_approvals
 from onezone.enterprises import services as enterprise_services
 from onezone.enterprises.choices import FigureName, Provenance, ServiceRole
 from onezone.enterprises.industry import industry_clean
@@ -109,7 +111,9 @@ class DemoSeeder:
             self._other_body(spec)
         self._demo_logins(zones)
         register_data.seed_register(self)
+        seed_catalogue(self)
         ServiceSeeder(self, zones).run()
+        self.approval_outcomes = seed_approvals(self)
         self._flag_demo()
         return self.report
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F
+from django.test import override_settings
 
 from onezone.core.audit import audit_verify
 from onezone.core.models import AuditEvent, SiteFlag
@@ -44,8 +45,9 @@ PASSWORD = "Seed-Test-Pass-2026"
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("seed-media"))
+    with django_db_blocker.unblock(), media:
         tags_load(Tag)  # a transactional test before this module may have flushed them
         first = DemoSeeder(password=PASSWORD, scale=SCALE).run()
         counts = _counts()

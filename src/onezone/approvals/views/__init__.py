@@ -1,0 +1,1 @@
+"""Pages of the approvals app, one module per area."""
