@@ -75,3 +75,18 @@ def queue(*, actor, include_decided: bool = False) -> QuerySet[ItemCase]:
         "journey_item__spec__matter",
         "holder_unit__body",
     ).order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def application_clocks(*, application: Application) -> dict:
+    """The journey clock (against the journey's target) and each stage's clock, as statuses:
+    {"journey": ClockStatus | None, "stages": {order: ClockStatus}}."""
+    from onezone.approvals.services.applications import APPLICATION_OBJECT_TYPE
+    from onezone.core.clocks import clock_list_for, clock_status
+
+    statuses = {"journey": None, "stages": {}}
+    for item in clock_list_for(object_type=APPLICATION_OBJECT_TYPE, object_id=application.pk):
+        if item.purpose == "journey":
+            statuses["journey"] = clock_status(item)
+        elif item.purpose.startswith("stage-"):
+            statuses["stages"][int(item.purpose.removeprefix("stage-"))] = clock_status(item)
+    return statuses

@@ -1,6 +1,7 @@
 """Writes of applications: create (draft or submitted), submit, withdraw, and stage progress."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,11 +18,12 @@ from onezone.approvals.choices import (
 )
 from onezone.approvals.formspec import FormField, clean_form, spec_fields, union_fields
 from onezone.approvals.models import Application, ItemCase, Journey, JourneyItem
-from onezone.core import clock, clocks
+from onezone.core import clock, clocks, workcal
 from onezone.core.access import role_names
 from onezone.core.audit import audit_record
 from onezone.core.choices import Role, TimeUnit
 from onezone.core.errors import ConflictError, field_error
+from onezone.core.models import Clock
 from onezone.core.notifications import notify
 from onezone.enterprises.access import is_member_of
 from onezone.enterprises.models import Enterprise
@@ -196,7 +198,83 @@ def _submit(actor, application: Application) -> None:
         obj=application,
         after={"state": application.state},
     )
+    _start_clock(actor, application, "journey", *journey_limit(application.journey))
     _start_stage(actor, application, first_stage_order(application.journey))
+
+
+# ---- the application's and its stages' clocks ------------------------------------------------
+
+
+def promised_limit(working_days: Decimal) -> dict:
+    """The clock limit for a promise in working days; half days run in office hours (0.5 day =
+    half a working day's office time), since working-day clocks count whole days only."""
+    days = Decimal(working_days)
+    if days == days.to_integral_value():
+        return {"amount": days, "unit": TimeUnit.WORKING_DAYS}
+    hours_per_day = Decimal(sum(end - start for start, end in workcal.office_sessions())) / Decimal(
+        3_600_000_000
+    )
+    return {
+        "amount": (days * hours_per_day).quantize(Decimal("0.01")),
+        "unit": TimeUnit.WORKING_HOURS,
+    }
+
+
+APPLICATION_OBJECT_TYPE = "approvals.application"
+# How a journey's target unit is counted; anything else is read as working days.
+TARGET_UNITS = {
+    "working_days": TimeUnit.WORKING_DAYS,
+    "working_hours": TimeUnit.WORKING_HOURS,
+    "calendar_days": TimeUnit.CALENDAR_DAYS,
+    "days": TimeUnit.CALENDAR_DAYS,
+    "hours": TimeUnit.HOURS,
+}
+
+
+def journey_limit(journey: Journey) -> tuple[Decimal, str]:
+    """The journey's target as a clock limit (half working days run in office hours)."""
+    unit = TARGET_UNITS.get(journey.target_unit, TimeUnit.WORKING_DAYS)
+    if unit == TimeUnit.WORKING_DAYS:
+        limit = promised_limit(journey.target_value)
+        return limit["amount"], limit["unit"]
+    return Decimal(journey.target_value), unit
+
+
+def stage_limit(journey: Journey, stage_order: int) -> tuple[Decimal, str]:
+    """A stage's items run in parallel: its limit is the longest promise among them."""
+    longest = max(
+        (item.spec.promised_limit_working_days for item in journey_items(journey, stage_order)),
+        default=Decimal(1),
+    )
+    limit = promised_limit(longest)
+    return limit["amount"], limit["unit"]
+
+
+def _start_clock(actor, application: Application, purpose: str, amount, unit) -> None:
+    clocks.clock_start(
+        actor=actor,
+        object_type=APPLICATION_OBJECT_TYPE,
+        object_id=str(application.pk),
+        started_at=clock.now(),
+        amount=amount,
+        unit=unit,
+        purpose=purpose,
+    )
+
+
+def _stop_clock(actor, application: Application, purpose: str) -> None:
+    running = Clock.objects.filter(
+        object_type=APPLICATION_OBJECT_TYPE,
+        object_id=str(application.pk),
+        purpose=purpose,
+        stopped_at__isnull=True,
+    ).first()
+    if running is not None:
+        clocks.clock_stop(actor=actor, clock=running)
+
+
+def stage_clock_purpose(stage_order: int) -> str:
+    return f"stage-{stage_order}"
 
 
 def first_stage_order(journey: Journey) -> int:
@@ -206,6 +284,14 @@ def first_stage_order(journey: Journey) -> int:
 def _start_stage(actor, application: Application, stage_order: int) -> list[ItemCase]:
     """Open one case per item of the stage, each routed to its holder unit in the zone."""
     now = clock.now()
+    if application.current_stage is not None:
+        _stop_clock(actor, application, stage_clock_purpose(application.current_stage))
+    _start_clock(
+        actor,
+        application,
+        stage_clock_purpose(stage_order),
+        *stage_limit(application.journey, stage_order),
+    )
     cases = []
     for item in journey_items(application.journey, stage_order):
         try:
@@ -276,6 +362,9 @@ def application_withdraw(*, actor, application: Application) -> Application:
 
 def _finish(actor, application: Application, state: str) -> None:
     before = application.state
+    if application.current_stage is not None:
+        _stop_clock(actor, application, stage_clock_purpose(application.current_stage))
+    _stop_clock(actor, application, "journey")
     application.state = state
     application.finished_at = clock.now()
     application.save(update_fields=["state", "finished_at"])

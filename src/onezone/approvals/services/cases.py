@@ -1,7 +1,6 @@
 """Writes of item cases: the state machine of the transition table, clocks, notices, sweep."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,11 +25,12 @@ from onezone.approvals.models import Application, CaseEvent, ItemCase
 from onezone.approvals.services.applications import (
     CASE_OBJECT_TYPE,
     application_advance,
+    promised_limit,
     refresh_due,
 )
-from onezone.core import clock, clocks, workcal
+from onezone.core import clock, clocks
 from onezone.core.audit import audit_record
-from onezone.core.choices import PauseReason, TimeUnit
+from onezone.core.choices import PauseReason
 from onezone.core.errors import ConflictError
 from onezone.core.notifications import notify, outbox_enqueue
 
@@ -174,21 +174,6 @@ def _move_clock(actor, case: ItemCase, action: str) -> None:
             clocks.clock_resume(actor=actor, clock=running)
         # The stopped clock (a fresh instance) replaces the stale one, so due_at clears.
         case.clock = clocks.clock_stop(actor=actor, clock=running)
-
-
-def promised_limit(working_days: Decimal) -> dict:
-    """The clock limit for a promise in working days; half days run in office hours (0.5 day =
-    half a working day's office time), since working-day clocks count whole days only."""
-    days = Decimal(working_days)
-    if days == days.to_integral_value():
-        return {"amount": days, "unit": TimeUnit.WORKING_DAYS}
-    hours_per_day = Decimal(sum(end - start for start, end in workcal.office_sessions())) / Decimal(
-        3_600_000_000
-    )
-    return {
-        "amount": (days * hours_per_day).quantize(Decimal("0.01")),
-        "unit": TimeUnit.WORKING_HOURS,
-    }
 
 
 def _issue_document(case: ItemCase, action: str, reason: str) -> None:

@@ -28,7 +28,8 @@ SIGNATURES = {
 
 
 def spec_materials_of(application: Application, stage_order: int | None = None):
-    """The materials the application's items ask for (each code once)."""
+    """The materials the application's items ask for (each code once; required when any of
+    the items requires it)."""
     materials = SpecMaterial.objects.filter(
         spec__in=application.journey.stages.values("items__spec")
     )
@@ -38,7 +39,9 @@ def spec_materials_of(application: Application, stage_order: int | None = None):
         )
     unique: dict[str, SpecMaterial] = {}
     for material in materials.order_by("spec__matter__code", "id"):
-        unique.setdefault(material.code, material)
+        known = unique.get(material.code)
+        if known is None or (material.is_required and not known.is_required):
+            unique[material.code] = material
     return list(unique.values())
 
 

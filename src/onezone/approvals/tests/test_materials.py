@@ -11,7 +11,7 @@ from onezone.approvals import services
 from onezone.approvals.choices import ApplicationState
 from onezone.approvals.models import Application, Material
 from onezone.approvals.services.catalogue import spec_save
-from onezone.approvals.services.materials import reusable_materials
+from onezone.approvals.services.materials import reusable_materials, spec_materials_of
 from onezone.approvals.tests.conftest import FORM_FIELDS
 from onezone.approvals.tests.test_transitions import FORM
 from onezone.core.errors import ConflictError
@@ -237,3 +237,33 @@ def test_materials_change_after_submission_only_during_corrections(world, with_m
     act(world, case, ItemAction.SUPPLY_CORRECTION)
     with pytest.raises(ConflictError):
         upload(world, application, "premises", "住所.jpg", JPG)
+
+
+def test_a_material_is_required_when_any_item_requires_it(world, approvals):
+    # REG-001 (sorted first) takes the ID copy as optional, SEAL-001 requires it.
+    for spec, required in ((approvals.registration, False), (approvals.seal, True)):
+        spec_save(
+            actor=world.admin,
+            matter=spec.matter,
+            data={
+                "statutory_limit_working_days": 20,
+                "promised_limit_working_days": "1",
+                "fee_cny": "0",
+                "result_document": "结果",
+                "form_fields": FORM_FIELDS,
+            },
+            materials=[
+                {
+                    "code": "id_copy",
+                    "name": "身份证复印件",
+                    "is_required": required,
+                    "accepted_types": "pdf",
+                    "max_size_mb": 1,
+                }
+            ],
+        )
+    application = draft(world)
+
+    (material,) = spec_materials_of(application)
+
+    assert (material.code, material.is_required) == ("id_copy", True)

@@ -309,6 +309,7 @@ def _page_context(request, application, *, material_errors=None, case_forms=None
         "can_attach": can_attach,
         "can_edit": is_applicant and application.state == ApplicationState.DRAFT,
         "can_withdraw": is_applicant and application.state in WITHDRAWABLE_STATES,
+        "clocks": selectors.application_clocks(application=application),
     }
 
 
