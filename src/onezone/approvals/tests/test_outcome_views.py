@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from onezone.approvals.models import ItemCase
 from onezone.approvals.services.ratings import rating_submit
 from onezone.approvals.tests import test_outcomes as scenario
+from onezone.core.choices import TimeUnit
 from onezone.core.clock import simulated_time
 
 at = scenario.at
@@ -162,3 +163,16 @@ def test_it_defaults_to_the_last_year(client, approvals, world):
     data = response.context["form"].cleaned_data
     assert (data["date_from"], data["date_to"]) == (date(2025, 11, 27), date(2026, 11, 26))
     assert data["journey"].code == "business_startup"
+
+
+def test_it_names_the_units_of_baseline_and_target(client, year):
+    response = _client(client, year.world.leader).get(reverse("approvals:outcomes"), PERIOD)
+
+    # The fixture journey records its baseline in "days" and its target in "working_days".
+    assert response.context["unit_labels"] == {
+        "baseline": str(TimeUnit.CALENDAR_DAYS.label),
+        "target": str(TimeUnit.WORKING_DAYS.label),
+    }
+    page = response.content.decode()
+    assert "<td>working_days</td>" not in page
+    assert f"<td>{TimeUnit.WORKING_DAYS.label}</td>" in page

@@ -17,8 +17,10 @@ from openpyxl.styles import Font
 from onezone.approvals.access import can_read_outcomes
 from onezone.approvals.models import Journey
 from onezone.approvals.selectors import outcomes as selectors
+from onezone.approvals.services.applications import TARGET_UNITS
 from onezone.core import clock
 from onezone.core.access import require_visible
+from onezone.core.choices import TimeUnit
 from onezone.core.forms import add_service_errors, with_form_controls
 from onezone.core.paging import paginate, render_list
 from onezone.org.models import Zone
@@ -117,12 +119,21 @@ def outcome_report(request):
         else:
             context.update(
                 outcome=outcome,
+                unit_labels={
+                    key: _unit_label(outcome[key]["unit"]) for key in ("baseline", "target")
+                },
                 cards=_cards(outcome),
                 chart=selectors.histogram(measures),
                 journey=form.cleaned_data["journey"],
                 export_query=request.GET.urlencode(),
             )
     return render(request, "approvals/outcome_report.html", context)
+
+
+def _unit_label(unit: str) -> str:
+    """The unit recorded with a journey's baseline or target, as its translated label."""
+    known = TARGET_UNITS.get(unit)
+    return str(TimeUnit(known).label) if known else unit
 
 
 def _cards(outcome: dict) -> list[dict]:
