@@ -78,7 +78,7 @@ def item_case_act(
     """Take one action of the transition table; anything else is a ConflictError (409)."""
     with transaction.atomic():
         case = (
-            ItemCase.objects.select_for_update()
+            ItemCase.objects.select_for_update(of=("self",))
             .select_related(
                 "application__journey", "journey_item__spec__matter", "holder_unit__body", "clock"
             )
@@ -240,7 +240,7 @@ def item_cases_mark_overdue() -> int:
     for case_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             case = (
-                ItemCase.objects.select_for_update()
+                ItemCase.objects.select_for_update(of=("self",))
                 .select_related("holder_unit", "application", "journey_item__spec__matter")
                 .get(pk=case_id)
             )

@@ -262,7 +262,9 @@ def _tell_holders_of_batch(assignments: list[ServiceAssignment], actor) -> None:
 
 def _reassign_from_post(*, actor, post: Post, role: str | None, last_day: date, reason: str):
     """End the post's running assignments on `last_day` and hand each to a balanced successor."""
-    running = ServiceAssignment.objects.select_for_update().filter(post=post, end_on__isnull=True)
+    running = ServiceAssignment.objects.select_for_update(of=("self",)).filter(
+        post=post, end_on__isnull=True
+    )
     if role:
         running = running.filter(role=role)
     first_day = last_day + timedelta(days=1)
