@@ -396,7 +396,11 @@ def application_advance(actor, application: Application) -> None:
             "journey_item"
         )
     )
-    failed = [c for c in cases if c.journey_item.is_mandatory and c.state in FAILED_STATES]
+    # Any stage: an approval of an earlier stage revoked while a later stage runs fails the
+    # journey just as a refusal in the current stage does.
+    failed = list(
+        application.item_cases.filter(journey_item__is_mandatory=True, state__in=FAILED_STATES)
+    )
     if failed:
         from onezone.approvals.services.cases import close_open_cases
 
