@@ -179,7 +179,8 @@ class ClockStatus:
     calendar_confirmed: bool
 
 
-def _traffic_light(remaining: float, total: Decimal, is_overdue: bool) -> TrafficLight:
+def traffic_light(remaining: float, total: Decimal, is_overdue: bool) -> TrafficLight:
+    """Green, amber or red for a time left out of a limit (queues use it without a Clock)."""
     thresholds = {**DEFAULT_TRAFFIC_LIGHT, **getattr(settings, "ONEZONE_CLOCK_TRAFFIC_LIGHT", {})}
     if is_overdue:
         return TrafficLight.RED
@@ -218,7 +219,7 @@ def clock_status(clock: Clock, at: datetime | None = None) -> ClockStatus:
         unit=unit,
         is_paused=any(p.ended_at is None for p in pauses),
         is_overdue=is_overdue,
-        traffic_light=_traffic_light(remaining, total, is_overdue),
+        traffic_light=traffic_light(remaining, total, is_overdue),
         calendar_confirmed=base.calendar_confirmed,
     )
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onezone.enterprises.choices import (
@@ -36,8 +37,6 @@ class Tag(models.Model):
 
     @property
     def label(self) -> str:
-        from django.utils.translation import get_language
-
         return self.label_en if (get_language() or "").startswith("en") else self.label_zh
 
 

@@ -37,7 +37,7 @@ from onezone.approvals.formspec import spec_fields
 from onezone.core import clock, workcal
 from onezone.core.access import is_administrator, is_staff_member, require_visible
 from onezone.core.choices import TimeUnit
-from onezone.core.clocks import _traffic_light, clock_status
+from onezone.core.clocks import clock_status, traffic_light
 from onezone.core.errors import ConflictError
 from onezone.core.forms import error_text, with_form_controls
 from onezone.core.paging import paginate, render_list
@@ -100,7 +100,7 @@ def _time_left(case, now, calendar) -> dict:
     total = running.limit_amount + sum((e.amount for e in running.extensions.all()), Decimal(0))
     is_late = now > case.due_at
     return {
-        "light": _traffic_light(remaining, total, is_late),
+        "light": traffic_light(remaining, total, is_late),
         "remaining": remaining,
         "unit_label": TimeUnit(unit).label,
         "is_overdue": case.is_overdue or is_late,
