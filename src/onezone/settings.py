@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "onezone.register",
     "onezone.enterprises",
     "onezone.approvals",
+    "onezone.demands",
+    "onezone.policies",
     "onezone.demo",
 ]
 
