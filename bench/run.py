@@ -7,7 +7,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-BENCHMARKS = ["bench.audit", "bench.shares", "bench.clock", "bench.enterprises"]
+BENCHMARKS = [
+    "bench.audit",
+    "bench.shares",
+    "bench.clock",
+    "bench.enterprises",
+    "bench.policy_matching",
+]
 
 
 def setup_django() -> None:

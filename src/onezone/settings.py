@@ -188,3 +188,44 @@ ONEZONE_VISIT_ISSUE_HANDLERS: list[str] = []
 ONEZONE_OFFICE_HOURS = [("09:00", "12:00"), ("13:30", "17:30")]
 # A clock turns amber when the remaining share of its limit is at most this (red when overdue).
 ONEZONE_CLOCK_TRAFFIC_LIGHT = {"amber_remaining_share": 0.25}
+
+# Demands ----------------------------------------------------------------------------------
+# Stage clocks of a demand (DOMAIN.md §3): dispatch and signing in natural hours (the hotline
+# runs 24 h); the reply by priority. [amount, unit]; a dict gives the limit per priority.
+ONEZONE_DEMAND_CLOCKS = {
+    "dispatch": {
+        "emergency": [1, "hours"],
+        "utilities": [2, "hours"],
+        "ordinary": [24, "hours"],
+        "complex": [24, "hours"],
+    },
+    "sign": [2, "hours"],
+    "reply": {
+        "emergency": [2, "hours"],
+        "utilities": [24, "hours"],
+        "ordinary": [7, "working_days"],
+        "complex": [15, "working_days"],
+    },
+}
+# The sweep puts an overdue demand under supervision after this many overdue working days.
+ONEZONE_DEMAND_ESCALATE_AFTER_WORKING_DAYS = env_int(
+    "ONEZONE_DEMAND_ESCALATE_AFTER_WORKING_DAYS", 3, minimum=1
+)
+# "<body name>/<unit name>" that takes demands of unclear responsibility; empty: the demand
+# zone's committee's enterprise-service department.
+ONEZONE_DEMAND_FALLBACK_UNIT = os.environ.get("ONEZONE_DEMAND_FALLBACK_UNIT", "")
+ONEZONE_DEMAND_KPI = {
+    "basically_factor": 0.9,
+    "weights": {"response": 0.1, "resolution": 0.5, "satisfaction": 0.4},
+}
+ONEZONE_VISIT_ISSUE_HANDLERS = [
+    *ONEZONE_VISIT_ISSUE_HANDLERS,
+    "onezone.demands.services.demands.visit_issue_open_demand",
+]
+
+# Policies
+# Called (dotted paths of functions(enterprise_ids)) when enterprises' files or figures change;
+# the policies app re-matches them after the change commits (enterprises never import policies).
+ONEZONE_ENTERPRISE_CHANGED_HOOKS = [
+    "onezone.policies.services.refresh.on_enterprise_changed",
+]

@@ -99,6 +99,8 @@ def _navigation(user) -> list[dict]:
                 "key": "outcomes",
             }
         )
+    items.extend(_demand_items(user, roles))
+    items.extend(_policy_items(user, roles))
     if is_administrator(user):
         items.append(
             {"label": _("Users and roles"), "url": reverse("org:user_list"), "key": "users"}
@@ -111,6 +113,40 @@ def _navigation(user) -> list[dict]:
                 "key": "calendar",
             }
         )
+    return items
+
+
+def _item(label, url_name: str, key: str) -> dict:
+    return {"label": label, "url": reverse(url_name), "key": key}
+
+
+def _demand_items(user, roles) -> list[dict]:
+    items = []
+    if is_staff_member(user):
+        items.append(_item(_("Demands"), "demands:demand_list", "demands"))
+    elif roles & {Role.ENTERPRISE}:
+        items.append(_item(_("My demands"), "demands:demand_list", "demands"))
+    if roles & {Role.HOTLINE_OPERATOR, Role.ZONE_OFFICER, Role.ADMINISTRATOR}:
+        items.append(_item(_("Hotline console"), "demands:hotline", "hotline"))
+    if is_staff_member(user):
+        items.append(_item(_("Coffee Time"), "demands:coffee_list", "coffee"))
+    elif roles & {Role.ENTERPRISE}:
+        items.append(_item(_("Coffee Time"), "demands:coffee_portal", "coffee"))
+    if user.is_authenticated:
+        items.append(_item(_("Happiness Center"), "demands:happiness_catalogue", "happiness"))
+    if roles & {Role.LEADER, Role.ZONE_OFFICER, Role.HOTLINE_OPERATOR, Role.ADMINISTRATOR}:
+        items.append(_item(_("Demand KPIs"), "demands:kpis", "demand_kpis"))
+    return items
+
+
+def _policy_items(user, roles) -> list[dict]:
+    items = []
+    if user.is_authenticated:
+        items.append(_item(_("Policy library"), "policies:library", "policies"))
+    if roles & {Role.ENTERPRISE}:
+        items.append(_item(_("My policies"), "policies:my_policies", "my_policies"))
+    if roles & {Role.ENTERPRISE, Role.ZONE_OFFICER, Role.BUREAU_OFFICER, Role.ADMINISTRATOR}:
+        items.append(_item(_("Policy applications"), "policies:application_list", "policy_apps"))
     return items
 
 

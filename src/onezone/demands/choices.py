@@ -58,7 +58,7 @@ class DemandAction(models.TextChoices):
     REPLY = "reply", _("Reply")
     REVIEW = "review", _("Review the reply")
     CALLBACK = "callback", _("Call back")
-    CLOSE = "close", _("Close")
+    CLOSE = "close", _("Close the demand")
     REOPEN = "reopen", _("Reopen")
     SUPERVISE = "supervise", _("Supervise")
     URGE = "urge", _("Urge")

@@ -18,9 +18,12 @@ from onezone.core import clock
 from onezone.core.audit import audit_record
 from onezone.core.choices import Role, ScopeKind
 from onezone.core.models import SiteFlag
+from onezone.demands.data.categories import categories_seed
 from onezone.demo import enterprise_data, orgchart, register_data
 from onezone.demo.approvals_data import seed_catalogue
 from onezone.demo.approvals_demo import seed_approvals
+from onezone.demo.demands_demo import seed_demands
+from onezone.demo.policies_demo import seed_policies
 from onezone.enterprises import services as enterprise_services
 from onezone.enterprises.choices import FigureName, Provenance, ServiceRole
 from onezone.enterprises.industry import industry_clean
@@ -111,9 +114,13 @@ class DemoSeeder:
             self._other_body(spec)
         self._demo_logins(zones)
         register_data.seed_register(self)
+        # Before the visits: an issue raised in a visit opens a demand of a category.
+        categories_seed()
         seed_catalogue(self)
         ServiceSeeder(self, zones).run()
         self.approval_outcomes = seed_approvals(self)
+        self.demand_figures = seed_demands(self)
+        self.policy_outcomes = seed_policies(self)
         self._flag_demo()
         return self.report
 

@@ -59,6 +59,10 @@ class PolicyVersion(models.Model):
     # The fields the rules and the formula read (for 免申即享 provenance checks and refresh).
     fields_read = models.JSONField(_("fields read"), default=list)
     tests = models.JSONField(_("tests"), default=list, blank=True)
+    # Digest of the stored match set of this version (pairs, statuses, amounts, gaps) as of
+    # `match_digest_on`: a re-match whose fresh set has the same digest writes nothing.
+    match_digest = models.CharField(max_length=64, blank=True)
+    match_digest_on = models.DateField(null=True, blank=True)
     source = models.TextField(_("source file"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -90,6 +94,10 @@ class PolicyMatch(models.Model):
     )
     # For a nearly eligible pair: the one condition that is not true ({field, op, value, actual}).
     gap = models.JSONField(_("gap"), null=True, blank=True)
+    # The gap as numbers (index into the rule's flat conditions, the enterprise's value), so a
+    # re-match compares stored and fresh pairs without decoding JSON.
+    gap_condition = models.SmallIntegerField(null=True, blank=True)
+    gap_actual = models.FloatField(null=True, blank=True)
     matched_on = models.DateField(_("matched on"))
     first_matched_at = models.DateTimeField(_("first matched at"))
 

@@ -189,7 +189,8 @@ def test_it_reports_what_it_seeded(seeded):
     assert created["chief representatives"] == sum(
         zone["chief_representatives"] for zone in plan.values()
     )
-    assert created["visits"] == Visit.objects.count() > 0
+    # The demands year records a few more visits of its own (issues that become demands).
+    assert 0 < created["visits"] <= Visit.objects.count()
 
 
 def test_it_designates_the_planned_number_of_each_role_in_each_zone(seeded, db):

@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.dateparse import parse_date
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from onezone.core import clock
@@ -588,7 +590,15 @@ def _create(actor, cleaned: CleanFile) -> Enterprise:
     after["figures"] = written
     after["contacts"] = _contacts_snapshot(enterprise)
     audit_record(actor=actor, action="enterprise.create", obj=enterprise, after=after)
+    _tell_enterprises_changed([enterprise.pk])
     return enterprise
+
+
+def _tell_enterprises_changed(enterprise_ids) -> None:
+    """Apps that derive from the file (policy matches) refresh it; this app never imports them
+    (settings.ONEZONE_ENTERPRISE_CHANGED_HOOKS; the hooks act after commit)."""
+    for path in getattr(settings, "ONEZONE_ENTERPRISE_CHANGED_HOOKS", []):
+        import_string(path)(list(enterprise_ids))
 
 
 def _access_level(actor, enterprise) -> str:
@@ -685,6 +695,7 @@ def _update(actor, enterprise: Enterprise, cleaned: CleanFile) -> Enterprise:
     audit_record(
         actor=actor, action="enterprise.update", obj=enterprise, before=before, after=after
     )
+    _tell_enterprises_changed([enterprise.pk])
     return enterprise
 
 
@@ -694,9 +705,10 @@ def enterprises_bulk_create(*, actor, rows: list[CleanFile], progress=None) -> i
     `progress(done)` is called after each batch so an import can show how far it is.
     """
     batch_size = 500
+    created_ids: list[int] = []
     with transaction.atomic():
         for start in range(0, len(rows), batch_size):
-            _bulk_batch(actor, rows[start : start + batch_size])
+            created_ids += _bulk_batch(actor, rows[start : start + batch_size])
             if progress:
                 progress(min(start + batch_size, len(rows)))
         audit_record_bulk(
@@ -705,10 +717,11 @@ def enterprises_bulk_create(*, actor, rows: list[CleanFile], progress=None) -> i
             object_type="enterprises.enterprise",
             rows=[{**row.fields, "zone": row.fields["zone"].code} for row in rows],
         )
+        _tell_enterprises_changed(created_ids)
     return len(rows)
 
 
-def _bulk_batch(actor, rows: list[CleanFile]) -> None:
+def _bulk_batch(actor, rows: list[CleanFile]) -> list[int]:
     now = clock.now()
     enterprises = []
     for row in rows:
@@ -749,6 +762,7 @@ def _bulk_batch(actor, rows: list[CleanFile]) -> None:
         for enterprise, row in zip(created, rows, strict=True)
         for contact in row.contacts or []
     )
+    return [enterprise.pk for enterprise in created]
 
 
 def _years_before(day: date, years: int) -> date:

@@ -4,6 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from onezone.demo.demands_demo import figure_lines
 from onezone.demo.seed import DEMO_USERNAMES, DemoSeeder
 from onezone.org.models import Zone
 from onezone.org.selectors import zone_shares_by_zone
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         if not demo:
             raise CommandError("Say what to seed: --demo.")
         password = os.environ.get("ONEZONE_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-        report = DemoSeeder(password=password).run()
+        seeder = DemoSeeder(password=password)
+        report = seeder.run()
         created = ", ".join(f"{count} {kind}" for kind, count in sorted(report.created.items()))
         self.stdout.write(f"Demo data (synthetic) seeded: {created or 'nothing new'}.")
         shares = zone_shares_by_zone()
@@ -33,4 +35,11 @@ class Command(BaseCommand):
                     f"{zone_figures.front_line_share:.1%}, coordination share "
                     f"{zone_figures.coordination_share:.1%}"
                 )
+        for line in figure_lines(getattr(seeder, "demand_figures", {})):
+            self.stdout.write(line)
+        policies = getattr(seeder, "policy_outcomes", {})
+        if policies:
+            self.stdout.write(
+                "Policies (measured): " + ", ".join(f"{k} {v}" for k, v in policies.items())
+            )
         self.stdout.write("Demo logins: " + " ".join(DEMO_USERNAMES))

@@ -1,0 +1,1 @@
+"""Reads of the demands app, each scoped to what the actor may see."""

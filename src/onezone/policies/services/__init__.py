@@ -1,0 +1,2 @@
+"""Writes of the policies app, one module per area: policies, matching, applications,
+subscriptions, packages."""
