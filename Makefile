@@ -46,16 +46,19 @@ demo: install
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	  $(ONEZONE) runserver --nostatic 127.0.0.1:8000
 
+# One pytest worker per core (pytest-xdist; each worker has its own test database).
+JOBS ?= auto
+
 test: install
 	@if [ -x /usr/bin/chromium ]; then \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q; \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -n $(JOBS); \
 	else \
 	  echo "NOTE: /usr/bin/chromium not found: SKIPPING the browser tests (apt-get install chromium)."; \
-	  $(BIN)/pytest -q -m "not browser"; \
+	  $(BIN)/pytest -q -n $(JOBS) -m "not browser"; \
 	fi
 
 test-pg: install
-	ONEZONE_DATABASE_URL=$(PG_URL)/onezone_ci_$$$$ $(BIN)/pytest -q -m "not browser" --create-db
+	ONEZONE_DATABASE_URL=$(PG_URL)/onezone_ci_$$$$ $(BIN)/pytest -q -n $(JOBS) -m "not browser" --create-db
 
 check: install
 	$(BIN)/ruff check src bench

@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.db.models import prefetch_related_objects
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -20,7 +19,7 @@ from onezone.approvals.models import Document
 from onezone.approvals.selectors.outcomes import journey_outcomes
 from onezone.core import workcal
 from onezone.core.access import require_visible
-from onezone.core.api import LARGEST_QUERY_NUMBER, Pagination
+from onezone.core.api import Pagination, database_id
 from onezone.core.errors import ConflictError
 
 router = Router(tags=["approvals"])
@@ -346,15 +345,8 @@ def _application_out(application) -> dict:
     }
 
 
-def _database_id(pk: int) -> int:
-    # A number no row can have is simply not found (and never reaches the database).
-    if pk > LARGEST_QUERY_NUMBER:
-        raise Http404
-    return pk
-
-
 def _visible_application(request, pk: int):
-    return selectors.application_get(actor=request.user, pk=_database_id(pk))
+    return selectors.application_get(actor=request.user, pk=database_id(pk))
 
 
 # ---- journeys (public) ------------------------------------------------------------------------
@@ -422,7 +414,7 @@ def material_upload(request, id: int, code: Form[Text], file: File[UploadedFile]
 
 @router.post("/item-cases/{int:id}/actions/{action}", response={200: ItemCaseOut, **ERRORS})
 def item_case_act(request, id: int, action: str, payload: CaseActionIn | None = None):
-    case = selectors.case_get(actor=request.user, pk=_database_id(id))
+    case = selectors.case_get(actor=request.user, pk=database_id(id))
     if action not in ItemAction.values:
         # Not an action of the transition table: not allowed in any state.
         raise ConflictError(_("There is no such action on an item."))

@@ -22,6 +22,13 @@ LARGEST_QUERY_NUMBER = 2**62
 DatabaseId = Annotated[int, Field(ge=1, le=LARGEST_QUERY_NUMBER)]
 
 
+def database_id(pk: int) -> int:
+    """A path id no row can have is simply not found (and never reaches the database)."""
+    if pk > LARGEST_QUERY_NUMBER:
+        raise Http404
+    return pk
+
+
 # The largest page one request may ask for; more is a 422, not a slow response.
 MAX_PAGE_SIZE = 500
 

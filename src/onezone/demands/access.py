@@ -54,20 +54,38 @@ class ActorScope:
         return frozenset(posts.values_list("unit_id", flat=True))
 
     @cached_property
-    def handled_unit_ids(self) -> frozenset[int]:
+    def assigned_unit_ids(self) -> frozenset[int]:
+        """Units the user's officer role assignments cover (posts aside)."""
         if not self.authenticated:
             return frozenset()
-        if self.is_administrator:
-            return frozenset(Unit.objects.values_list("pk", flat=True))
-        unit_ids = set(self.post_unit_ids)
         assignments = (
             RoleAssignment.objects.filter(user=self.user, role__in=HANDLER_ROLES)
             .select_related("body")
             .order_by()
         )
+        unit_ids: set[int] = set()
         for assignment in assignments:
             unit_ids |= _units_of_assignment(assignment)
         return frozenset(unit_ids)
+
+    @cached_property
+    def handled_unit_ids(self) -> frozenset[int]:
+        if not self.authenticated:
+            return frozenset()
+        if self.is_administrator:
+            return frozenset(Unit.objects.order_by().values_list("pk", flat=True))
+        return self.post_unit_ids | self.assigned_unit_ids
+
+    def handles(self, unit_id: int | None) -> bool:
+        """Whether `unit_id` is among the handled units, reading as little as needed: most
+        officers are assigned to their unit, so the posts are read only when that fails."""
+        if unit_id is None or not self.authenticated:
+            return False
+        if self.is_administrator:  # administrators handle every unit
+            return True
+        if "handled_unit_ids" in self.__dict__:
+            return unit_id in self.handled_unit_ids
+        return unit_id in self.assigned_unit_ids or unit_id in self.post_unit_ids
 
     @cached_property
     def coordinated_zone_ids(self) -> frozenset[int]:
@@ -187,11 +205,7 @@ def can_coordinate(user, demand) -> bool:
 def can_handle(user, demand) -> bool:
     """Officers in post in the lead unit or with an officer role covering it."""
     scope = actor_scope(user)
-    if not scope.authenticated or demand.lead_unit_id is None:
-        return False
-    if scope.is_administrator:  # administrators handle every unit
-        return True
-    return demand.lead_unit_id in scope.handled_unit_ids
+    return scope.handles(demand.lead_unit_id)
 
 
 def can_flag(user, demand) -> bool:

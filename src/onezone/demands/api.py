@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from onezone.core import clock, workcal
 from onezone.core.access import is_staff_member, require_visible, role_names
-from onezone.core.api import LARGEST_QUERY_NUMBER, DatabaseId, Pagination
+from onezone.core.api import LARGEST_QUERY_NUMBER, DatabaseId, Pagination, database_id
 from onezone.core.choices import Role
 from onezone.core.masking import mask_phone
 from onezone.demands import access
@@ -492,15 +492,8 @@ def _event(event, full_phone: bool) -> dict:
     }
 
 
-def _database_id(pk: int) -> int:
-    # A number no row can have is simply not found (and never reaches the database).
-    if pk > LARGEST_QUERY_NUMBER:
-        raise Http404
-    return pk
-
-
 def _visible(request, pk: int):
-    return selectors.demand_get(actor=request.user, pk=_database_id(pk))
+    return selectors.demand_get(actor=request.user, pk=database_id(pk))
 
 
 # ---- categories -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from onezone.core import clock, workcal
 from onezone.core.access import require
-from onezone.core.api import LARGEST_QUERY_NUMBER, Pagination
+from onezone.core.api import Pagination, database_id
 from onezone.policies import selectors
 from onezone.policies.access import can_manage_policies
 from onezone.policies.choices import ApplicationAction
@@ -273,12 +273,6 @@ ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 # ---- helpers ----------------------------------------------------------------------------------
 
 
-def _database_id(pk: int) -> int:
-    if pk > LARGEST_QUERY_NUMBER:
-        raise Http404
-    return pk
-
-
 def _policy_out(version) -> dict:
     return {
         **{
@@ -359,7 +353,7 @@ def enterprise_policies(request, uscc: str, filters: Query[DateQuery]):
 
 
 def _visible_application(request, pk: int):
-    return selectors.application_get(actor=request.user, pk=_database_id(pk))
+    return selectors.application_get(actor=request.user, pk=database_id(pk))
 
 
 @router.post("/policies/{code}/applications", response={201: ApplicationOut, **ERRORS})

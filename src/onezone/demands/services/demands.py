@@ -323,6 +323,21 @@ def _check_state(demand: Demand, action: str, version) -> None:
         )
 
 
+# Demand's columns (no JSON or other mutable values, so a changed column compares unequal).
+_COLUMNS = [field for field in Demand._meta.concrete_fields if not field.primary_key]
+
+
+def _columns(demand: Demand) -> dict:
+    return {field.name: getattr(demand, field.attname) for field in _COLUMNS}
+
+
+def _changed(demand: Demand, columns: dict) -> list[str]:
+    """The columns an action changed: only those are written back (an action touches a few
+    of some forty)."""
+    now = _columns(demand)
+    return [name for name, value in now.items() if columns[name] != value]
+
+
 def demand_act(*, actor, demand: Demand, action: str, data: dict | None = None, version=None):
     """Take one action of the transition table; anything the state does not allow is a
     ConflictError (409) and changes nothing. A double submit meets the new state (409), and a
@@ -344,12 +359,13 @@ def demand_act(*, actor, demand: Demand, action: str, data: dict | None = None, 
         _check_state(demand, action, version)
         require(allowed, _("You may not take this action on this demand."))
         before = snapshot(demand)
+        columns = _columns(demand)
         now = clock.now()
         from_state = demand.state
         outcome = HANDLERS[action](demand, actor, data, now)
         demand.state = outcome.to_state
         demand.version += 1
-        demand.save()
+        demand.save(update_fields=_changed(demand, columns))
         for step in outcome.after:
             step()
         event_add(

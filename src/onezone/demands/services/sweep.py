@@ -142,12 +142,15 @@ def demands_sweep(*, actor=None) -> dict:
     now = clock.now()
     overdue = list(
         Demand.objects.filter(open_q(), due_at__lt=now, is_invalid=False).values_list(
-            "pk", flat=True
+            "pk", "due_at", "urged_stage_due_at", "is_supervised"
         )
     )
-    urged = sum(_flag(pk, actor, now, DemandAction.URGE, _urge(now)) for pk in overdue)
+    # Only rows that may change are locked; each is checked again under its lock.
+    to_urge = [pk for pk, due_at, urged, _supervised in overdue if urged != due_at]
+    urged = sum(_flag(pk, actor, now, DemandAction.URGE, _urge(now)) for pk in to_urge)
     escalate = _escalate(now, _escalate_after())
-    escalated = sum(_flag(pk, actor, now, DemandAction.SUPERVISE, escalate) for pk in overdue)
+    to_escalate = [pk for pk, _due, _urged, supervised in overdue if not supervised]
+    escalated = sum(_flag(pk, actor, now, DemandAction.SUPERVISE, escalate) for pk in to_escalate)
     waiting = Demand.objects.filter(
         state__in=CALLBACK_STATES, callback_todo_given=False, replied_at__isnull=False
     ).values_list("pk", flat=True)

@@ -23,6 +23,7 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from onezone.conftest import make_user
 from onezone.core import clock
@@ -31,6 +32,15 @@ from onezone.enterprises import services as enterprise_services
 from onezone.enterprises.choices import Provenance, ServiceRole
 from onezone.enterprises.uscc import uscc_complete
 from onezone.org import services as org
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service and engine messages are asserted by their English msgids (the UI default is
+    Chinese; pages are requested through the client, whose middleware picks the language)."""
+    with translation.override("en"):
+        yield
+
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 POLICY_NOW = datetime(2026, 6, 30, 10, 0, tzinfo=SHANGHAI)

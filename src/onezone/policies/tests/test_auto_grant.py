@@ -85,7 +85,7 @@ def test_self_declared_figures_fall_back_to_a_fast_application(policy_world, loa
     granted, reason = auto_grant_check(version, world.self_declared)
 
     assert granted is False
-    assert "发明专利" in reason
+    assert "invention patents" in reason
     assert "所属行业" not in reason  # registration data is authoritative
     assert policy_grant_automatically(version=version, enterprise=world.self_declared) is None
     user = member_of(world, world.self_declared, "self_declared_user")
@@ -116,7 +116,7 @@ def test_an_officer_figure_is_not_authoritative(policy_world, load_policy):
     )
     granted, reason = auto_grant_check(version, world.ic)
     assert granted is False
-    assert "发明专利" in reason
+    assert "invention patents" in reason
     rematch()
     assert not PolicyApplication.objects.exists()
 
