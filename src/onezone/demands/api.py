@@ -12,9 +12,8 @@ from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from onezone.core import clock, workcal
-from onezone.core.access import is_staff_member, require_visible, role_names
+from onezone.core.access import is_staff_member, require_visible
 from onezone.core.api import LARGEST_QUERY_NUMBER, DatabaseId, Pagination, database_id
-from onezone.core.choices import Role
 from onezone.core.masking import mask_phone
 from onezone.demands import access
 from onezone.demands.choices import (
@@ -32,10 +31,8 @@ from onezone.demands.choices import (
 from onezone.demands.models import DemandEvent
 from onezone.demands.selectors import demands as selectors
 from onezone.demands.selectors.kpis import demand_kpis
+from onezone.demands.selectors.phones import PhoneReader
 from onezone.demands.services import demands as services
-from onezone.enterprises.access import portfolio_filter
-from onezone.enterprises.choices import MembershipStatus
-from onezone.enterprises.models import Enterprise, EnterpriseMembership
 
 router = Router(tags=["demands"])
 
@@ -309,68 +306,6 @@ def _user_name(user) -> str | None:
     if user is None:
         return None
     return getattr(user, "full_name", "") or user.get_username()
-
-
-def enterprise_ids_served_or_joined(user) -> set[int]:
-    """Enterprises the user serves (liaison, chief representative) or acts for."""
-    served = Enterprise.objects.filter(portfolio_filter(user)).values_list("pk", flat=True)
-    joined = EnterpriseMembership.objects.filter(
-        user=user, status=MembershipStatus.CONFIRMED, enterprise__isnull=False
-    ).values_list("enterprise_id", flat=True)
-    return set(served) | set(joined)
-
-
-class PhoneReader:
-    """Whether the caller sees callers' phone numbers in full, decided with a fixed number of
-    queries per request (never one per row).
-
-    Those who call back, coordinate or handle need them: administrators, hotline operators,
-    the one who recorded the demand, the receiving unit, the zone's officers, the lead unit,
-    the enterprise itself and those who serve it. Others who may read the demand (leaders)
-    see them masked.
-    """
-
-    def __init__(self, user):
-        self.user = user
-        self.roles = role_names(user)
-        self.everything = bool(self.roles & {Role.ADMINISTRATOR, Role.HOTLINE_OPERATOR})
-        self._sets: dict[str, set] = {}
-
-    def _set(self, name: str) -> set:
-        if name not in self._sets:
-            self._sets[name] = set(getattr(self, f"_{name}")())
-        return self._sets[name]
-
-    def _posts(self):
-        return access.post_unit_ids(self.user)
-
-    def _zones(self):
-        if Role.ZONE_OFFICER not in self.roles:
-            return set()
-        return access.coordinated_zone_ids(self.user)
-
-    def _handled(self):
-        return access.handled_unit_ids(self.user)
-
-    def _enterprises(self):
-        return enterprise_ids_served_or_joined(self.user)
-
-    def full(self, demand) -> bool:
-        if self.everything or (demand.created_by_id and demand.created_by_id == self.user.pk):
-            return True
-        return (
-            demand.receiving_unit_id in self._set("posts")
-            or demand.zone_id in self._set("zones")
-            or (demand.lead_unit_id is not None and demand.lead_unit_id in self._set("handled"))
-            or (
-                demand.enterprise_id is not None
-                and demand.enterprise_id in self._set("enterprises")
-            )
-        )
-
-    def phone(self, demand) -> str:
-        value = demand.caller_phone
-        return value if not value or self.full(demand) else mask_phone(value)
 
 
 def _item(demand, reader: PhoneReader, moment: datetime) -> dict:

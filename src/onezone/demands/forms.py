@@ -15,6 +15,7 @@ from onezone.demands.choices import (
     Satisfaction,
 )
 from onezone.demands.models import DemandCategory
+from onezone.demands.services.demands import ATTACHMENT_SIGNATURES, MAX_ATTACHMENT_BYTES
 from onezone.org.models import Unit, Zone
 
 A = DemandAction
@@ -56,9 +57,12 @@ ATTACHMENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[bytes, ...]]] = {
         ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
         (b"PK\x03\x04",),
     ),
+    "ofd": (("application/ofd",), (b"PK\x03\x04",)),
 }
+# The service checks the same types and limit again (API uploads bypass this form).
+assert set(ATTACHMENT_TYPES) == set(ATTACHMENT_SIGNATURES)
 TOLERATED_CONTENT_TYPES = ("application/octet-stream", "application/zip")
-ATTACHMENT_MAX_MB = 10
+ATTACHMENT_MAX_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)
 ATTACHMENT_MAX_COUNT = 5
 
 

@@ -53,9 +53,9 @@ MATCH_RUNS = [
     datetime(2026, 11, 26, 20, 0, tzinfo=SHANGHAI),
 ]
 # Grants without application paid this many calendar days after the grant (well within the
-# payout limits of 20 to 30 working days), and how many of each run's grants are paid.
+# payout limits of 20 to 30 working days); the last run's grants are still within their limit
+# when the demo year ends, so they stay pending.
 AUTO_GRANT_PAID_AFTER = timedelta(days=14)
-AUTO_GRANTS_PAID = 6
 # Each demo login's applications: (day applied, outcome, days to decision, days to payout).
 PLANS = {
     "enterprise": [
@@ -179,11 +179,13 @@ class PoliciesDemo:
         )
 
     def _match_run(self) -> None:
-        """Nightly matching; some of the grants it makes are paid two weeks later."""
+        """Nightly matching; the grants it makes are paid two weeks later."""
         rematch(actor=self.admin)
+        if clock.now() >= MATCH_RUNS[-1]:
+            return
         granted = PolicyApplication.objects.filter(
             is_auto_grant=True, state=ApplicationState.GRANTED, submitted_at=clock.now()
-        ).order_by("id")[:AUTO_GRANTS_PAID]
+        ).order_by("id")
         for application in granted:
             self._at(clock.now() + AUTO_GRANT_PAID_AFTER, self._pay(application, self.admin))
 

@@ -11,6 +11,7 @@ from onezone.core import clock
 from onezone.demands.access import demand_filter_for
 from onezone.demands.choices import DemandState
 from onezone.demands.models import Demand, DemandCategory, DemandEvent
+from onezone.demands.selectors.phones import PhoneReader
 
 # Similarity (rapidfuzz, 0–100) from which a recent demand is shown as a possible duplicate.
 SIMILAR_THRESHOLD = 70
@@ -46,7 +47,7 @@ def _int(value) -> int | None:
         return None
 
 
-def _apply(demands: QuerySet, filters: dict) -> QuerySet:
+def _apply(actor, demands: QuerySet, filters: dict) -> QuerySet:
     simple = {
         "state": "state",
         "channel": "channel",
@@ -77,11 +78,18 @@ def _apply(demands: QuerySet, filters: dict) -> QuerySet:
         demands = demands.filter(condition) if overdue else demands.exclude(condition)
     text = (filters.get("q") or "").strip()
     if text:
+        # Part of a phone number would reveal masked digits digit by digit, so only those who
+        # read every number in full search by phone fragments; others by the whole number.
+        phone = (
+            Q(caller_phone__contains=text)
+            if PhoneReader(actor).may_search_phones()
+            else Q(caller_phone=text)
+        )
         demands = demands.filter(
             Q(reference__icontains=text)
             | Q(title__icontains=text)
             | Q(description__icontains=text)
-            | Q(caller_phone__contains=text)
+            | phone
             | Q(enterprise__name__icontains=text)
         )
     return demands
@@ -91,7 +99,7 @@ def demand_list(*, actor, filters: dict | None = None) -> QuerySet[Demand]:
     """The demands the actor may see, filtered (state, channel, zone (id or code), unit (lead or
     co-unit id), enterprise (USCC), is_overdue, is_legacy, q, category, priority)."""
     demands = Demand.objects.filter(demand_filter_for(actor)).select_related(*LIST_RELATED)
-    return _apply(demands, filters or {})
+    return _apply(actor, demands, filters or {})
 
 
 def demand_get(*, actor, pk) -> Demand:

@@ -25,7 +25,6 @@ from onezone.core.choices import Role, TimeUnit
 from onezone.core.clocks import clock_status, traffic_light
 from onezone.core.errors import ConflictError
 from onezone.core.forms import add_service_errors, error_text, with_form_controls
-from onezone.core.masking import mask_phone
 from onezone.core.paging import paginate, render_list
 from onezone.demands import access
 from onezone.demands.choices import (
@@ -47,8 +46,9 @@ from onezone.demands.forms import (
 )
 from onezone.demands.models import Demand
 from onezone.demands.selectors import demands as selectors
+from onezone.demands.selectors.phones import PhoneReader
 from onezone.demands.services import demands as services
-from onezone.enterprises.access import can_read_personal_data, is_member_of
+from onezone.enterprises.access import is_member_of
 from onezone.enterprises.choices import MembershipStatus
 from onezone.enterprises.models import Enterprise
 
@@ -168,19 +168,6 @@ def _clock(demand) -> dict | None:
     return {"status": status, "unit_label": TimeUnit(status.unit).label}
 
 
-def _caller_phone(user, demand) -> str:
-    """The caller's phone in full for whoever may read the enterprise's personal data (or,
-    without an enterprise, whoever coordinates the demand); masked for everyone else."""
-    phone = demand.caller_phone
-    if not phone:
-        return ""
-    if demand.enterprise_id:
-        allowed = can_read_personal_data(user, demand.enterprise)
-    else:
-        allowed = access.can_coordinate(user, demand) or demand.created_by_id == user.pk
-    return phone if allowed else mask_phone(phone)
-
-
 # Timeline lines that are not actions of the transition table.
 EVENT_LABELS = {
     "accept": _lazy("Accepted"),
@@ -234,7 +221,7 @@ def _detail_context(request, demand, *, failed_form=None) -> dict:
     return {
         "nav_active": "demands",
         "demand": demand,
-        "caller_phone": _caller_phone(user, demand),
+        "caller_phone": PhoneReader(user).phone(demand),
         "flags": _flags(demand),
         "clock": _clock(demand),
         "timeline": _timeline(demand),

@@ -2,6 +2,7 @@
 `onezone policies test` with expected versus actual."""
 
 from collections import Counter
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -106,5 +107,14 @@ def test_it_seeds_a_demo_year_of_policies(policy_world):
     assert PolicyPackage.objects.filter(kind=PackageKind.BUNDLE).count() == 1
     assert PolicySubscription.objects.filter(enterprise=policy_world.ic).exists()
     assert figures["applications_by_state"][ApplicationState.PAID] >= 1
+    # Grants of the year's runs are paid within their limit; only the last run's are pending.
+    grants = PolicyApplication.objects.filter(is_auto_grant=True)
+    assert all(
+        grant.paid_at <= grant.payout_due_at for grant in grants.filter(state=ApplicationState.PAID)
+    )
+    assert all(
+        grant.submitted_at.date() >= date(2026, 11, 26)
+        for grant in grants.filter(state=ApplicationState.GRANTED)
+    )
     # Seeding twice adds nothing.
     assert seed_policies(Seeder()) == {}
