@@ -156,13 +156,14 @@ def policy_versions_at(at: date) -> list[PolicyVersion]:
     return list(chosen.values())
 
 
-def listing_delay_working_days(version: PolicyVersion) -> int | None:
-    """Working days from publication to listing (None when either date is unknown)."""
+def listing_delay_working_days(version: PolicyVersion, calendar=None) -> int | None:
+    """Working days from publication to listing (None when either date is unknown). A list
+    page passes one `calendar` covering its rows instead of one lookup per row."""
     if not version.published_on or not version.listed_on:
         return None
     if version.listed_on <= version.published_on:
         return 0
-    calendar = workcal.get_calendar(version.published_on.year, version.listed_on.year)
+    calendar = calendar or workcal.get_calendar(version.published_on.year, version.listed_on.year)
     # Counted like a time limit: the day of publication is day zero.
     days = (version.listed_on - version.published_on).days
     return sum(
@@ -171,8 +172,8 @@ def listing_delay_working_days(version: PolicyVersion) -> int | None:
     )
 
 
-def is_listing_late(version: PolicyVersion) -> bool:
-    delay = listing_delay_working_days(version)
+def is_listing_late(version: PolicyVersion, calendar=None) -> bool:
+    delay = listing_delay_working_days(version, calendar)
     return delay is not None and delay > LISTING_LIMIT_WORKING_DAYS
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from onezone.core import workcal
 from onezone.core.access import require
 from onezone.core.errors import field_error
 from onezone.core.forms import add_service_errors, form_page, with_form_controls
@@ -33,10 +34,13 @@ from onezone.policies.selectors import (
     policy_versions,
 )
 from onezone.policies.services.packages import package_create
-from onezone.policies.services.policies import listing_delay_working_days, policy_load
+from onezone.policies.services.policies import (
+    is_listing_late,
+    listing_delay_working_days,
+    policy_load,
+)
 
 NAV = "policies"
-LISTING_DELAY_LIMIT = 7  # working days from publication to listing (Sichuan 2024)
 FUNCTION_WORDS = {"min": "取较小值", "max": "取较大值", "round": "四舍五入", "brackets": "分档"}
 OPERATOR_WORDS = {"*": " × ", "/": " ÷ ", "+": " + ", "-": " − "}
 
@@ -63,18 +67,19 @@ def formula_words(formula: str, unit: str) -> str:
 
 
 def delay_rows(versions) -> list[dict]:
-    """Each version with its listing delay and whether it broke the 7-working-day rule."""
-    rows = []
-    for version in versions:
-        delay = listing_delay_working_days(version)
-        rows.append(
-            {
-                "version": version,
-                "listing_delay": delay,
-                "is_listed_late": delay is not None and delay > LISTING_DELAY_LIMIT,
-            }
-        )
-    return rows
+    """Each version with its listing delay and whether it broke the 7-working-day rule (one
+    working-day calendar for the whole page)."""
+    versions = list(versions)
+    years = [d.year for v in versions for d in (v.published_on, v.listed_on) if d]
+    calendar = workcal.get_calendar(min(years), max(years)) if years else None
+    return [
+        {
+            "version": version,
+            "listing_delay": listing_delay_working_days(version, calendar),
+            "is_listed_late": is_listing_late(version, calendar),
+        }
+        for version in versions
+    ]
 
 
 @login_required
