@@ -42,7 +42,7 @@ from onezone.policies.services.policies import policy_versions_at
 # SQLite refuses statements with too many parameters; `__in` lists are sent in chunks.
 CHUNK = 900
 # A liaison tells a newly eligible enterprise within this many working days.
-LIAISON_TODO_WORKING_DAYS = 5
+LIAISON_FOLLOW_UP_WORKING_DAYS = 5
 
 
 # ---- one enterprise -----------------------------------------------------------------------------
@@ -732,7 +732,7 @@ def _tell(pairs, granted, actor) -> None:
     liaisons = _liaisons_of(enterprise_ids, clock.today())
     names = _names_of(enterprise_ids) if liaisons else {}
     moment = clock.now()
-    due = workcal.add(moment, LIAISON_TODO_WORKING_DAYS, TimeUnit.WORKING_DAYS)
+    due = workcal.add(moment, LIAISON_FOLLOW_UP_WORKING_DAYS, TimeUnit.WORKING_DAYS)
     notifications, todos, links = [], [], {}
     for version, enterprise_id in pairs:
         if (version.pk, enterprise_id) in granted:
