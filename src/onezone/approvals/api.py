@@ -19,7 +19,7 @@ from onezone.approvals.models import Document
 from onezone.approvals.selectors.outcomes import journey_outcomes
 from onezone.core import workcal
 from onezone.core.access import require_visible
-from onezone.core.api import Pagination, database_id
+from onezone.core.api import ErrorOut, Pagination, Text, database_id, storable_text
 from onezone.core.errors import ConflictError
 
 router = Router(tags=["approvals"])
@@ -28,25 +28,15 @@ router = Router(tags=["approvals"])
 # ---- input ------------------------------------------------------------------------------------
 
 
-def _storable(value: str) -> str:
-    # PostgreSQL cannot store NUL in text or JSON; refuse it as invalid input instead of a 500.
-    if "\x00" in value:
-        raise PydanticCustomError(
-            "invalid_character", _("This text contains a character that is not allowed.")
-        )
-    return value
-
-
 def _answer(value: Any) -> Any:
     """One answer of the combined form: a plain value (the field's type decides the rest)."""
     if isinstance(value, str):
-        return _storable(value)
+        return storable_text(value)
     if value is None or isinstance(value, bool | int | float):
         return value
     raise PydanticCustomError("not_a_value", _("Answer with text, a number or true/false."))
 
 
-Text = Annotated[str, AfterValidator(_storable)]
 Answer = Annotated[Any, BeforeValidator(_answer)]
 
 
@@ -268,17 +258,6 @@ class OutcomeOut(Schema):
     baseline: MeasureOut
     target: MeasureOut
     definitions: dict[str, str]
-
-
-class FieldError(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = []
 
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

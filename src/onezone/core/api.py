@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from onezone.core.errors import ConflictError, validation_errors
 from onezone.core.tokens import token_user
@@ -20,6 +22,32 @@ LARGEST_QUERY_NUMBER = 2**62
 
 # A database id given as a query filter, e.g. `?body=3`.
 DatabaseId = Annotated[int, Field(ge=1, le=LARGEST_QUERY_NUMBER)]
+
+
+def storable_text(value: str) -> str:
+    # PostgreSQL cannot store or compare NUL; refuse it as invalid input instead of a 500.
+    if "\x00" in value:
+        raise PydanticCustomError(
+            "invalid_character", _("This text contains a character that is not allowed.")
+        )
+    return value
+
+
+# Text input of every app's schemas.
+Text = Annotated[str, AfterValidator(storable_text)]
+
+
+class FieldError(Schema):
+    field: str
+    code: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """The error shape of docs/api.md (401, 403, 404, 409, 422)."""
+
+    detail: str
+    errors: list[FieldError] = []
 
 
 def database_id(pk: int) -> int:

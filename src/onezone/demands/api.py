@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
@@ -13,7 +12,14 @@ from pydantic_core import PydanticCustomError
 
 from onezone.core import clock, workcal
 from onezone.core.access import is_staff_member, require_visible
-from onezone.core.api import LARGEST_QUERY_NUMBER, DatabaseId, Pagination, database_id
+from onezone.core.api import (
+    LARGEST_QUERY_NUMBER,
+    DatabaseId,
+    ErrorOut,
+    Pagination,
+    Text,
+    database_id,
+)
 from onezone.core.masking import mask_phone
 from onezone.demands import access
 from onezone.demands.choices import (
@@ -41,18 +47,6 @@ MAX_CO_UNITS = 50
 
 
 # ---- input ------------------------------------------------------------------------------------
-
-
-def _storable(value: str) -> str:
-    # PostgreSQL cannot store NUL in text or JSON; refuse it as invalid input instead of a 500.
-    if "\x00" in value:
-        raise PydanticCustomError(
-            "invalid_character", _("This text contains a character that is not allowed.")
-        )
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
 
 
 class DemandIn(Schema):
@@ -277,17 +271,6 @@ class KpiOut(Schema):
     legacy_total: int
     legacy_resolved: int
     legacy_resolution_rate: float | None
-
-
-class FieldError(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = []
 
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

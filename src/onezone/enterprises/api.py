@@ -9,10 +9,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-from onezone.core.api import DatabaseId, Pagination
+from onezone.core.api import DatabaseId, ErrorOut, Pagination, Text, storable_text
 from onezone.core.errors import validation_errors
 from onezone.enterprises import selectors, services
 from onezone.enterprises.access import current_assignment_filter
@@ -30,7 +30,7 @@ def _number_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return _storable(value)
+        return storable_text(value)
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)
     raise PydanticCustomError("not_a_number", _("Enter a number."))
@@ -43,16 +43,6 @@ def _code_list(value: Any) -> Any:
     return value
 
 
-def _storable(value: str) -> str:
-    # PostgreSQL cannot store or compare NUL; refuse it as invalid input instead of a 500.
-    if "\x00" in value:
-        raise PydanticCustomError(
-            "invalid_character", _("This text contains a character that is not allowed.")
-        )
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
 # Numbers travel as text so amounts keep their exact decimals; the service checks them.
 NumberText = Annotated[str | None, BeforeValidator(_number_text)]
 CodeList = Annotated[list[Text] | None, BeforeValidator(_code_list)]
@@ -218,17 +208,6 @@ class EnterpriseOut(EnterpriseItem):
     @staticmethod
     def resolve_figure_sources(enterprise) -> dict[str, dict]:
         return selectors.current_figure_sources(enterprise=enterprise)
-
-
-class FieldError(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = []
 
 
 def _service_person(enterprise, role: str) -> dict | None:

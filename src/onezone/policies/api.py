@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from onezone.core import clock, workcal
 from onezone.core.access import require
-from onezone.core.api import Pagination, database_id
+from onezone.core.api import ErrorOut, Pagination, Text, database_id
 from onezone.policies import selectors
 from onezone.policies.access import can_manage_policies
 from onezone.policies.choices import ApplicationAction
@@ -35,13 +35,6 @@ router = Router(tags=["policies"])
 # ---- input ------------------------------------------------------------------------------------
 
 
-def _storable(value: str) -> str:
-    # PostgreSQL cannot store NUL in text or JSON; refuse it as invalid input instead of a 500.
-    if "\x00" in value:
-        raise PydanticCustomError("invalid_character", "This text contains a NUL character.")
-    return value
-
-
 def _supported_day(value: date) -> date:
     if not workcal.FIRST_SUPPORTED_YEAR <= value.year <= workcal.LAST_SUPPORTED_YEAR:
         raise PydanticCustomError(
@@ -52,7 +45,6 @@ def _supported_day(value: date) -> date:
     return value
 
 
-Text = Annotated[str, AfterValidator(_storable)]
 Day = Annotated[date, AfterValidator(_supported_day)]
 Answer = str | int | float | bool | None
 
@@ -254,17 +246,6 @@ class ApplicationOut(ApplicationItemOut):
             }
             for event in selectors.application_events(application=application)
         ]
-
-
-class FieldError(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = []
 
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
