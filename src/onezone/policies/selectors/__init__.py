@@ -11,9 +11,20 @@ from onezone.core import clock
 from onezone.core.access import require_visible
 from onezone.enterprises.industry import industry_matches
 from onezone.enterprises.models import Enterprise
-from onezone.policies.access import application_filter_for, can_read_matches, reads_all_matches
-from onezone.policies.choices import ApplicationState, MatchStatus, PolicyClass, PolicyMode
-from onezone.policies.models import PolicyApplication, PolicyMatch, PolicyVersion
+from onezone.policies.access import (
+    application_filter_for,
+    can_read_matches,
+    enterprises_of,
+    reads_all_matches,
+)
+from onezone.policies.choices import (
+    ApplicationState,
+    MatchStatus,
+    PackageKind,
+    PolicyClass,
+    PolicyMode,
+)
+from onezone.policies.models import PolicyApplication, PolicyMatch, PolicyPackage, PolicyVersion
 from onezone.policies.services.policies import covering, policy_versions_at
 
 POSITIVE_OPS = {"==", "in", "industry_in"}
@@ -226,3 +237,13 @@ def application_get(*, actor, pk: int) -> PolicyApplication:
 
 def application_events(*, application: PolicyApplication):
     return application.events.select_related("actor").order_by("at", "id")
+
+
+def package_list(*, actor) -> QuerySet[PolicyPackage]:
+    """Bundles for everyone; a bespoke package (一企一策) only for officers, leaders and the
+    users of its own enterprise."""
+    packages = PolicyPackage.objects.select_related("enterprise", "agreed_by")
+    if reads_all_matches(actor):
+        return packages
+    own = enterprises_of(actor).values("pk")
+    return packages.filter(Q(kind=PackageKind.BUNDLE) | Q(enterprise_id__in=own))

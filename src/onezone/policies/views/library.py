@@ -7,7 +7,6 @@ import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,14 +17,13 @@ from onezone.core.access import require
 from onezone.core.errors import field_error
 from onezone.core.forms import add_service_errors, form_page, with_form_controls
 from onezone.core.paging import paginate, render_list
-from onezone.policies.access import can_manage_policies, enterprises_of, reads_all_matches
-from onezone.policies.choices import AmountUnit, PackageKind
+from onezone.policies.access import can_manage_policies, enterprises_of
+from onezone.policies.choices import AmountUnit
 from onezone.policies.engine.errors import PolicyFileError
 from onezone.policies.engine.fields import FIELDS
 from onezone.policies.engine.rules import rule_prose
 from onezone.policies.engine.spec import load_policy_text, spec_from_version, spec_to_dict
 from onezone.policies.forms import LibraryFilterForm, PackageForm, PolicyUploadForm
-from onezone.policies.models import PolicyPackage
 from onezone.policies.selectors import (
     PolicyFilters,
     enterprise_for_policies,
@@ -33,6 +31,7 @@ from onezone.policies.selectors import (
     policy_library,
     policy_versions,
 )
+from onezone.policies.selectors import package_list as visible_packages
 from onezone.policies.services.packages import package_create
 from onezone.policies.services.policies import (
     is_listing_late,
@@ -95,15 +94,6 @@ def library(request):
     return render_list(request, "policies/library.html", "policies/library_results.html", context)
 
 
-def visible_packages(user):
-    """Bundles for everyone; a bespoke package for staff and its own enterprise's users."""
-    packages = PolicyPackage.objects.select_related("enterprise", "agreed_by")
-    if reads_all_matches(user):
-        return packages
-    own = enterprises_of(user).values("pk")
-    return packages.filter(Q(kind=PackageKind.BUNDLE) | Q(enterprise_id__in=own))
-
-
 def raw_yaml(version, spec) -> str:
     if version.source:
         return version.source
@@ -122,7 +112,7 @@ def policy_detail(request, code: str):
         "prose": rule_prose(spec.rule),
         "formula_words": formula_words(version.amount_formula, version.amount_unit),
         "version_rows": delay_rows(versions),
-        "packages": visible_packages(request.user).filter(policies=version.policy),
+        "packages": visible_packages(actor=request.user).filter(policies=version.policy),
         "is_officer": is_officer,
         "raw_yaml": raw_yaml(version, spec) if is_officer else "",
         "is_enterprise_user": enterprises_of(request.user).exists(),
@@ -158,7 +148,9 @@ def policy_upload(request):
 
 @login_required
 def package_list(request):
-    packages = visible_packages(request.user).prefetch_related("policies").order_by("kind", "code")
+    packages = (
+        visible_packages(actor=request.user).prefetch_related("policies").order_by("kind", "code")
+    )
     context = {
         "nav_active": NAV,
         "can_manage": can_manage_policies(request.user),

@@ -20,11 +20,12 @@ from onezone.core.paging import paginate, render_list
 from onezone.enterprises.excel import XLSX
 from onezone.enterprises.selectors import enterprise_get
 from onezone.policies.access import can_manage_policies, can_read_matches, enterprises_of
-from onezone.policies.choices import AmountUnit, ApplicationState, PolicyClass, PolicyMode
+from onezone.policies.choices import AmountUnit, PolicyClass, PolicyMode
 from onezone.policies.engine.facts import provenance_for
 from onezone.policies.forms import MatchFilterForm, SubscriptionForm
 from onezone.policies.models import PolicyApplication, PolicySubscription
 from onezone.policies.selectors import matches_for_version, policy_get
+from onezone.policies.services.applications import LIVE_STATES
 from onezone.policies.services.evaluation import auto_grant_check
 from onezone.policies.services.matching import match_enterprise, rematch
 from onezone.policies.services.policies import policy_versions_at
@@ -32,13 +33,6 @@ from onezone.policies.services.subscriptions import subscription_set
 
 NAV_MINE = "my_policies"
 NAV = "policies"
-# Applications that still count: a new one for the same policy would be refused.
-LIVE_STATES = {
-    ApplicationState.SUBMITTED,
-    ApplicationState.APPROVED,
-    ApplicationState.GRANTED,
-    ApplicationState.PAID,
-}
 
 
 def unit_label(unit: str) -> str:
